@@ -1,0 +1,56 @@
+"""Dense layer: ``A = f(X @ W + b)``, forward and backward.
+
+A layer owns no memory of its own: ``W``, ``b`` and their gradients are views
+into the network's flat parameter and gradient vectors, and the arrays it reads
+and writes are buffers handed in by the network. ``backward`` fills the
+gradients and returns the error for the layer below; it never changes ``W``
+or ``b`` (only an optimizer step does).
+"""
+
+import numpy as np
+import scipy.sparse as sp
+
+
+class Dense:
+    """Fully connected layer followed by an element-wise activation.
+
+    Parameters
+    ----------
+    W, b : ndarray of shape (fan_in, fan_out) and (fan_out,)
+        Views of the network's parameters.
+    W_grad, b_grad : ndarray, same shapes as ``W`` and ``b``
+        Views of the network's gradient vector.
+    activation : class from ``ACTIVATIONS``
+        The non-linearity ``f`` applied after the affine map.
+    """
+
+    def __init__(self, W, b, W_grad, b_grad, activation):
+        self.W, self.b = W, b
+        self.W_grad, self.b_grad = W_grad, b_grad
+        self.activation = activation
+
+    def forward(self, X, out):
+        """Write ``f(X @ W + b)`` into ``out`` (n_samples, fan_out) and return it."""
+        if sp.issparse(X):
+            out[...] = X @ self.W
+        else:
+            np.matmul(X, self.W, out=out)
+        out += self.b
+        return self.activation.forward(out)
+
+    def backward(self, X, A, delta, X_delta=None):
+        """Back-propagate through the layer.
+
+        ``delta`` holds dJ/dA on entry and is turned into dJ/dZ in place. The
+        weight and bias gradients are written, and dJ/dX is written into
+        ``X_delta`` when one is given (the first layer needs none).
+        """
+        delta = self.activation.derivative(A, delta)  # (n_samples, fan_out)
+        if sp.issparse(X):
+            self.W_grad[...] = X.T @ delta
+        else:
+            np.matmul(X.T, delta, out=self.W_grad)
+        np.sum(delta, axis=0, out=self.b_grad)
+        if X_delta is not None:
+            np.matmul(delta, self.W.T, out=X_delta)
+        return X_delta

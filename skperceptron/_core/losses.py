@@ -1,0 +1,110 @@
+"""Data losses J(w), each owning the output link that turns raw scores into outputs.
+
+Every loss here is paired with its canonical link (identity + squared error,
+logistic + binary log-loss, softmax + log-loss, exp + Poisson deviance), so the
+gradient of the loss with respect to the raw output of the last layer is simply
+``output - Y``, weighted per sample. ``weights`` are per-sample weights already
+divided by their sum (``None`` means the plain mean), so every value is a
+weighted mean over samples of a sum over outputs.
+"""
+
+import numpy as np
+from scipy.special import expit, xlogy
+
+
+def _weighted_mean(per_sample, weights):
+    """Mean over samples of ``per_sample`` (n_samples,), weights summing to 1."""
+    if weights is None:
+        return float(per_sample.mean())
+    return float(np.dot(per_sample, weights))
+
+
+def _clipped(prob):
+    eps = np.finfo(prob.dtype).eps
+    return np.clip(prob, eps, 1 - eps)
+
+
+class _CanonicalLoss:
+    """Shared gradient of a loss paired with its canonical link."""
+
+    @staticmethod
+    def raw_gradient(Y, out, weights, delta):
+        """Write dJ/draw = (out - Y) * weight into ``delta`` (n_samples, n_outputs)."""
+        np.subtract(out, Y, out=delta)
+        if weights is None:
+            delta *= 1.0 / delta.shape[0]
+        else:
+            delta *= weights[:, np.newaxis]
+        return delta
+
+
+class SquaredError(_CanonicalLoss):
+    """Half squared error, summed over outputs: ``0.5 * sum_k (y_k - p_k)^2``."""
+
+    link_name = "identity"
+
+    @staticmethod
+    def link(raw):
+        return raw
+
+    @staticmethod
+    def value(Y, out, weights=None):
+        residual = out - Y  # (n_samples, n_outputs)
+        return 0.5 * _weighted_mean(np.einsum("ij,ij->i", residual, residual), weights)
+
+
+class PoissonDeviance(_CanonicalLoss):
+    """Half Poisson deviance with a log link: ``y log(y / p) - y + p``."""
+
+    link_name = "exp"
+
+    @staticmethod
+    def link(raw):
+        return np.exp(raw, out=raw)
+
+    @staticmethod
+    def value(Y, out, weights=None):
+        per_sample = (xlogy(Y, Y / out) - Y + out).sum(axis=1)
+        return _weighted_mean(per_sample, weights)
+
+
+class BinaryLogLoss(_CanonicalLoss):
+    """Cross-entropy of independent sigmoid outputs (binary and multilabel)."""
+
+    link_name = "logistic"
+
+    @staticmethod
+    def link(raw):
+        return expit(raw, out=raw)
+
+    @staticmethod
+    def value(Y, out, weights=None):
+        prob = _clipped(out)
+        per_sample = -(xlogy(Y, prob) + xlogy(1 - Y, 1 - prob)).sum(axis=1)
+        return _weighted_mean(per_sample, weights)
+
+
+class LogLoss(_CanonicalLoss):
+    """Categorical cross-entropy of a softmax over the outputs (multiclass)."""
+
+    link_name = "softmax"
+
+    @staticmethod
+    def link(raw):
+        raw -= raw.max(axis=1, keepdims=True)  # log-sum-exp shift, no overflow
+        np.exp(raw, out=raw)
+        raw /= raw.sum(axis=1, keepdims=True)
+        return raw
+
+    @staticmethod
+    def value(Y, out, weights=None):
+        per_sample = -xlogy(Y, _clipped(out)).sum(axis=1)
+        return _weighted_mean(per_sample, weights)
+
+
+LOSSES = {
+    "squared_error": SquaredError,
+    "poisson": PoissonDeviance,
+    "binary_log_loss": BinaryLogLoss,
+    "log_loss": LogLoss,
+}

@@ -1,0 +1,194 @@
+"""Training loops: mini-batch gradient descent over epochs, and full-batch L-BFGS.
+
+``run_minibatch`` reads like the algorithm: shuffle, then for each mini-batch
+compute J(w) and its gradient and take an optimizer step; after each epoch
+record the loss, check progress and let the schedule move the learning rate.
+A loss that turns non-finite stops training at once and puts back the weights
+the diverging epoch started from.
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.optimize
+import scipy.sparse as sp
+
+
+@dataclass
+class TrainingResult:
+    """What a training run did, for the estimator to turn into fitted attributes."""
+
+    n_iter: int = 0
+    loss: float = np.nan
+    loss_curve: list = field(default_factory=list)
+    validation_scores: list = field(default_factory=list)
+    n_samples_seen: int = 0
+    converged: bool = False
+    diverged: bool = False
+    message: str = ""
+
+
+class BatchGatherer:
+    """Mini-batches of ``(X, Y, sample_weight)`` in reused contiguous buffers."""
+
+    def __init__(self, X, Y, sample_weight, batch_size):
+        self.X, self.Y, self.sample_weight = X, Y, sample_weight
+        self.batch_size = batch_size
+        self._dense = not sp.issparse(X)
+        if self._dense:
+            self._X_buf = np.empty((batch_size, X.shape[1]), dtype=X.dtype)
+        self._Y_buf = np.empty((batch_size, Y.shape[1]), dtype=Y.dtype)
+        if sample_weight is not None:
+            self._w_buf = np.empty(batch_size, dtype=sample_weight.dtype)
+
+    def batches(self, order=None):
+        """Yield the batches in ``order`` (row indices), or in place when None."""
+        n_samples = self.X.shape[0]
+        for start in range(0, n_samples, self.batch_size):
+            stop = min(start + self.batch_size, n_samples)
+            if order is None:
+                rows = slice(start, stop)
+                yield self.X[rows], self.Y[rows], self._weights(rows)
+            else:
+                yield self._gather(order[start:stop])
+
+    def _weights(self, rows):
+        return None if self.sample_weight is None else self.sample_weight[rows]
+
+    def _gather(self, idx):
+        size = len(idx)
+        if self._dense:
+            X_batch = np.take(self.X, idx, axis=0, out=self._X_buf[:size])
+        else:
+            X_batch = self.X[idx]
+        Y_batch = np.take(self.Y, idx, axis=0, out=self._Y_buf[:size])
+        if self.sample_weight is None:
+            return X_batch, Y_batch, None
+        return X_batch, Y_batch, np.take(self.sample_weight, idx, out=self._w_buf[:size])
+
+
+def run_epoch(network, optimizer, learning_rate, batches):
+    """One pass over ``batches``; return the sample-averaged loss (nan if it diverged)."""
+    total_loss, n_samples = 0.0, 0
+    for X_batch, Y_batch, w_batch in batches:
+        n_samples += X_batch.shape[0]
+        if w_batch is not None and not w_batch.any():
+            continue  # a batch of zero-weight samples carries no gradient
+        batch_loss = network.loss_and_gradient(X_batch, Y_batch, w_batch)
+        if not np.isfinite(batch_loss):
+            return np.nan
+        optimizer.step(network.params, network.grads, learning_rate)
+        total_loss += batch_loss * X_batch.shape[0]
+    return total_loss / n_samples
+
+
+def _shuffled(order, rng):
+    """``order`` permuted by ``rng`` (the draw scikit-learn's ``shuffle`` makes)."""
+    permutation = np.arange(len(order))
+    rng.shuffle(permutation)
+    return order[permutation]
+
+
+def run_minibatch(
+    network,
+    optimizer,
+    schedule,
+    monitor,
+    gatherer,
+    *,
+    max_iter,
+    shuffle,
+    rng,
+    validation_score=None,
+    n_samples_seen=0,
+    verbose=False,
+):
+    """Train ``network`` for at most ``max_iter`` epochs of mini-batch descent.
+
+    ``validation_score``, when given, is called after each epoch and drives
+    ``monitor`` (with a snapshot of the best weights); otherwise the training
+    loss does.
+    """
+    result = TrainingResult(n_samples_seen=n_samples_seen)
+    n_samples = gatherer.X.shape[0]
+    order = np.arange(n_samples) if shuffle else None
+    for _ in range(max_iter):
+        if shuffle:
+            order = _shuffled(order, rng)
+        start_params = network.params.copy()
+        loss = run_epoch(network, optimizer, schedule.learning_rate, gatherer.batches(order))
+        if not np.isfinite(loss):
+            network.params[...] = start_params
+            result.diverged = True
+            result.message = f"the loss became non-finite in epoch {result.n_iter + 1}"
+            break
+        result.n_iter += 1
+        result.loss = loss
+        result.loss_curve.append(loss)
+        result.n_samples_seen += n_samples
+        if verbose:
+            print(f"Iteration {result.n_iter}, loss = {loss:.8f}")
+        _monitor_epoch(network, monitor, loss, validation_score, result, verbose)
+        schedule.epoch_end(result.n_samples_seen)
+        if monitor.should_stop and not _continue_after_plateau(schedule, monitor, result, verbose):
+            break
+    return result
+
+
+def _monitor_epoch(network, monitor, loss, validation_score, result, verbose):
+    if validation_score is None:
+        monitor.update(loss)
+        return
+    score = validation_score()
+    result.validation_scores.append(score)
+    if verbose:
+        print(f"Validation score: {score:f}")
+    monitor.update(score, network.params)
+
+
+def _continue_after_plateau(schedule, monitor, result, verbose):
+    """Ask the schedule whether to go on after a plateau; record why we stop."""
+    what = "Training loss" if monitor.sign < 0 else "Validation score"
+    message = (
+        f"{what} did not improve more than tol={monitor.tol:f} for "
+        f"{monitor.n_iter_no_change} consecutive epochs."
+    )
+    if schedule.on_plateau():
+        monitor.reset_count()
+        if verbose:
+            print(f"{message} Setting learning rate to {schedule.learning_rate:f}")
+        return True
+    result.converged = True
+    result.message = message
+    if verbose:
+        print(f"{message} Stopping.")
+    return False
+
+
+def run_lbfgs(network, X, Y, sample_weight, *, max_iter, max_fun, tol, verbose=False):
+    """Minimise J(w) over the whole data set with scipy's L-BFGS-B."""
+
+    def loss_and_gradient(flat_params):
+        np.copyto(network.params, flat_params, casting="same_kind")
+        loss = network.loss_and_gradient(X, Y, sample_weight)
+        return loss, network.grads.astype(np.float64)  # a copy: scipy keeps it
+
+    def report(intermediate_result):
+        print(f"L-BFGS iteration, loss = {intermediate_result.fun:.8f}")
+
+    solution = scipy.optimize.minimize(
+        loss_and_gradient,
+        network.params.astype(np.float64),
+        method="L-BFGS-B",
+        jac=True,
+        callback=report if verbose else None,
+        options={"maxfun": max_fun, "maxiter": max_iter, "gtol": tol},
+    )
+    np.copyto(network.params, solution.x, casting="same_kind")
+    return TrainingResult(
+        n_iter=min(int(solution.nit), max_iter),
+        loss=float(solution.fun),
+        converged=solution.status == 0,
+        diverged=not np.isfinite(solution.fun),
+        message=str(solution.message),
+    )

@@ -1,0 +1,163 @@
+"""Estimator-side glue around the core: data splits, solver set-up, outcomes.
+
+Everything here knows about scikit-learn (its validation helpers, warnings and
+splitters) so that the core does not have to.
+"""
+
+import warnings
+
+import numpy as np
+from sklearn.base import is_classifier
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import train_test_split
+
+from ._core import OPTIMIZERS, SCHEDULES, BatchGatherer, NoImprovement
+from ._core import run_lbfgs, run_minibatch
+
+
+class TrainingDivergedError(ValueError):
+    """Raised when the loss becomes non-finite during ``fit``.
+
+    The estimator keeps the last finite weights, so it stays usable.
+    """
+
+
+def resolve_batch_size(batch_size, n_samples):
+    """``"auto"`` is ``min(200, n_samples)``; larger sizes are clipped (with a warning)."""
+    if batch_size == "auto":
+        return min(200, n_samples)
+    if batch_size > n_samples:
+        warnings.warn(
+            f"Got batch_size={batch_size} larger than the {n_samples} training "
+            "samples; it is clipped to the number of samples."
+        )
+    return int(np.clip(batch_size, 1, n_samples))
+
+
+def make_optimizer(estimator, n_params, dtype):
+    """The optimizer named by ``estimator.solver`` with its hyper-parameters."""
+    if estimator.solver == "sgd":
+        hyper = dict(
+            momentum=estimator.momentum,
+            nesterovs_momentum=estimator.nesterovs_momentum,
+        )
+    else:
+        hyper = dict(
+            beta_1=estimator.beta_1,
+            beta_2=estimator.beta_2,
+            epsilon=estimator.epsilon,
+        )
+    return OPTIMIZERS[estimator.solver](n_params, dtype, **hyper)
+
+
+def make_schedule(estimator):
+    """The learning-rate schedule; as in scikit-learn, only ``sgd`` follows one."""
+    name = estimator.learning_rate if estimator.solver == "sgd" else "constant"
+    return SCHEDULES[name](estimator.learning_rate_init, power_t=estimator.power_t)
+
+
+def split_validation(estimator, X, Y, sample_weight, rng):
+    """Hold out ``validation_fraction`` of the data for early stopping.
+
+    Binary classification is stratified, as in scikit-learn's MLP.
+    """
+    stratify = Y if is_classifier(estimator) and Y.shape[1] == 1 else None
+    arrays = (X, Y) if sample_weight is None else (X, Y, sample_weight)
+    parts = train_test_split(
+        *arrays,
+        random_state=rng,
+        test_size=estimator.validation_fraction,
+        stratify=stratify,
+    )
+    X_train, X_val, Y_train, Y_val = parts[:4]
+    w_train, w_val = parts[4:] if sample_weight is not None else (None, None)
+    if X_val.shape[0] < 2:
+        raise ValueError(
+            "The validation set is too small. Increase 'validation_fraction' "
+            "or the size of your dataset."
+        )
+    return (X_train, Y_train, w_train), (X_val, Y_val, w_val)
+
+
+def fit_stochastic(estimator, network, X, Y, sample_weight, rng, incremental):
+    """Mini-batch training of ``network`` with the estimator's settings."""
+    if estimator.early_stopping and incremental:
+        raise ValueError("partial_fit does not support early_stopping=True")
+    if not incremental or not hasattr(estimator, "_optimizer"):
+        estimator._optimizer = make_optimizer(estimator, network.params.size, network.dtype)
+        estimator._schedule = make_schedule(estimator)
+    validation_score = None
+    if estimator.early_stopping:
+        (X, Y, sample_weight), (X_val, Y_val, w_val) = split_validation(
+            estimator, X, Y, sample_weight, rng
+        )
+        y_val = estimator._decode_targets(Y_val)
+
+        def validation_score():
+            return estimator._score(X_val, y_val, w_val)
+
+    monitor = NoImprovement(
+        estimator.tol,
+        estimator.n_iter_no_change,
+        higher_is_better=estimator.early_stopping,
+        best=estimator.best_validation_score_ if estimator.early_stopping else estimator.best_loss_,
+        count=estimator._no_improvement_count,
+    )
+    batch_size = resolve_batch_size(estimator.batch_size, X.shape[0])
+    result = run_minibatch(
+        network,
+        estimator._optimizer,
+        estimator._schedule,
+        monitor,
+        BatchGatherer(X, Y, sample_weight, batch_size),
+        max_iter=1 if incremental else estimator.max_iter,
+        shuffle=estimator.shuffle,
+        rng=rng,
+        validation_score=validation_score,
+        n_samples_seen=estimator.t_,
+        verbose=estimator.verbose,
+    )
+    return result, monitor
+
+
+def fit_lbfgs(estimator, network, X, Y, sample_weight):
+    """Full-batch L-BFGS training of ``network``."""
+    return run_lbfgs(
+        network,
+        X,
+        Y,
+        sample_weight,
+        max_iter=estimator.max_iter,
+        max_fun=estimator.max_fun,
+        tol=estimator.tol,
+        verbose=bool(estimator.verbose),
+    )
+
+
+def warn_if_not_converged(estimator, result, incremental):
+    """Warn as scikit-learn does when the iteration budget ran out."""
+    if incremental or result.diverged:
+        return
+    if estimator.solver == "lbfgs" and not result.converged:
+        warnings.warn(
+            f"lbfgs failed to converge after {result.n_iter} iteration(s): "
+            f"{result.message}. Increase max_iter (now {estimator.max_iter}) "
+            "or max_fun, or scale the data (e.g. with StandardScaler).",
+            ConvergenceWarning,
+        )
+    elif estimator.solver != "lbfgs" and result.n_iter == estimator.max_iter:
+        warnings.warn(
+            f"Stochastic Optimizer: Maximum iterations ({estimator.max_iter}) "
+            "reached and the optimization hasn't converged yet.",
+            ConvergenceWarning,
+        )
+
+
+def raise_diverged(estimator, result):
+    """Stop a fit whose loss became non-finite, with advice on what to change."""
+    raise TrainingDivergedError(
+        f"Training diverged: {result.message} (solver={estimator.solver!r}, "
+        f"learning_rate_init={estimator.learning_rate_init!r}). The estimator "
+        "keeps the last weights with a finite loss. Lower learning_rate_init, "
+        "increase alpha, or scale the inputs (e.g. with StandardScaler)."
+    )

@@ -1,0 +1,659 @@
+"""Deep multi-layer perceptrons: DeepMLPClassifier and DeepMLPRegressor.
+
+Drop-in replacements for scikit-learn's ``MLPClassifier`` and ``MLPRegressor``
+(same parameters, defaults and fitted attributes) trained by skperceptron's
+own NumPy backprop core.
+"""
+
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, _fit_context
+from sklearn.metrics import accuracy_score, r2_score
+from sklearn.preprocessing import LabelBinarizer
+from sklearn.utils import check_random_state, gen_batches
+from sklearn.utils._chunking import get_chunk_n_rows
+from sklearn.utils._param_validation import Interval, Options, StrOptions
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.multiclass import (
+    _check_partial_fit_first_call,
+    type_of_target,
+    unique_labels,
+)
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_is_fitted,
+    column_or_1d,
+    validate_data,
+)
+
+from ._core import ACTIVATIONS, LOSSES, OPTIMIZERS, SCHEDULES, Network, predict_output
+from ._docstrings import fill_doc
+from ._fitting import (
+    fit_lbfgs,
+    fit_stochastic,
+    raise_diverged,
+    warn_if_not_converged,
+)
+
+
+def _stochastic_solver(estimator):
+    if estimator.solver not in OPTIMIZERS:
+        raise AttributeError(
+            f"partial_fit is only available for stochastic optimizers; "
+            f"{estimator.solver!r} is not stochastic."
+        )
+    return True
+
+
+def _validate_sample_weight(sample_weight, X):
+    """Non-negative, finite weights of the right length, not all zero."""
+    if sample_weight is None:
+        return None
+    sample_weight = _check_sample_weight(
+        sample_weight, X, dtype=X.dtype, ensure_non_negative=True
+    )
+    if not sample_weight.any():
+        raise ValueError("Sample weights must contain at least one non-zero number.")
+    return sample_weight
+
+
+class _BaseDeepMLP(BaseEstimator):
+    """Parameters, fit skeleton and forward pass shared by both deep estimators."""
+
+    _parameter_constraints: dict = {
+        "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
+        "activation": [StrOptions(set(ACTIVATIONS))],
+        "solver": [StrOptions({"lbfgs"} | set(OPTIMIZERS))],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [StrOptions(set(SCHEDULES))],
+        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+        "power_t": [Interval(Real, 0, None, closed="left")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "shuffle": ["boolean"],
+        "random_state": ["random_state"],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "verbose": ["verbose"],
+        "warm_start": ["boolean"],
+        "momentum": [Interval(Real, 0, 1, closed="both")],
+        "nesterovs_momentum": ["boolean"],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="left")],
+        "beta_1": [Interval(Real, 0, 1, closed="left")],
+        "beta_2": [Interval(Real, 0, 1, closed="left")],
+        "epsilon": [Interval(Real, 0, None, closed="neither")],
+        "n_iter_no_change": [
+            Interval(Integral, 1, None, closed="left"),
+            Options(Real, {np.inf}),
+        ],
+        "max_fun": [Interval(Integral, 1, None, closed="left")],
+    }
+
+    # -- fitting -----------------------------------------------------------
+
+    def _hidden_layer_sizes(self):
+        sizes = self.hidden_layer_sizes
+        sizes = list(sizes) if hasattr(sizes, "__iter__") else [sizes]
+        if any(not isinstance(s, Integral) or s <= 0 for s in sizes):
+            raise ValueError(f"hidden_layer_sizes must be positive integers, got {sizes}.")
+        return [int(s) for s in sizes]
+
+    def _fit(self, X, y, sample_weight=None, incremental=False):
+        hidden_sizes = self._hidden_layer_sizes()
+        first_pass = not hasattr(self, "coefs_") or not (self.warm_start or incremental)
+        X, Y = self._validate_input(X, y, incremental, reset=first_pass)
+        sample_weight = _validate_sample_weight(sample_weight, X)
+        rng = check_random_state(self.random_state)
+        layer_units = [X.shape[1], *hidden_sizes, Y.shape[1]]
+        if first_pass:
+            self._initialize(layer_units, X.dtype, rng)
+        network = self._build_network(layer_units, X.dtype)
+        start_params = network.params.copy()
+        if self.solver == "lbfgs":
+            result, monitor = fit_lbfgs(self, network, X, Y, sample_weight), None
+        else:
+            result, monitor = fit_stochastic(
+                self, network, X, Y, sample_weight, rng, incremental
+            )
+        self._store_result(network, result, monitor)
+        if result.diverged or not np.isfinite(network.params).all():
+            self._recover_from_divergence(network, start_params)
+            raise_diverged(self, result)
+        warn_if_not_converged(self, result, incremental)
+        return self
+
+    def _initialize(self, layer_units, dtype, rng):
+        """Fresh fitted state and initial weights, as on a first call to fit."""
+        self.n_iter_, self.t_ = 0, 0
+        self.n_outputs_ = layer_units[-1]
+        self.n_layers_ = len(layer_units)
+        self.out_activation_ = LOSSES[self._loss_name()].link_name
+        network = Network(layer_units, self.activation, self._loss_name(), dtype)
+        network.initialize(rng)
+        self.coefs_, self.intercepts_ = network.coefs, network.intercepts
+        self._best_params = network.params.copy()
+        for name in ("loss_curve_", "best_loss_", "validation_scores_", "best_validation_score_"):
+            self.__dict__.pop(name, None)
+        self.__dict__.pop("_optimizer", None)
+        if self.solver in OPTIMIZERS:
+            self.loss_curve_ = []
+            self._no_improvement_count = 0
+            self.validation_scores_ = [] if self.early_stopping else None
+            self.best_validation_score_ = -np.inf if self.early_stopping else None
+            self.best_loss_ = None if self.early_stopping else np.inf
+
+    def _build_network(self, layer_units, dtype):
+        """A core network holding the current weights; coefs_ become its views."""
+        fitted_units = [self.coefs_[0].shape[0]] + [W.shape[1] for W in self.coefs_]
+        if fitted_units != layer_units:
+            raise ValueError(
+                f"The network shape {layer_units} does not match the fitted one "
+                f"{fitted_units}: with warm_start or partial_fit, keep "
+                "hidden_layer_sizes and the data's width and outputs unchanged."
+            )
+        network = Network(
+            layer_units, self.activation, self._loss_name(), dtype, alpha=self.alpha
+        )
+        network.set_weights(self.coefs_, self.intercepts_)
+        self.coefs_, self.intercepts_ = network.coefs, network.intercepts
+        return network
+
+    def _store_result(self, network, result, monitor):
+        self.n_iter_ = result.n_iter
+        self.loss_ = result.loss
+        if monitor is None:  # lbfgs
+            return
+        self.t_ = result.n_samples_seen
+        self.loss_curve_.extend(result.loss_curve)
+        self._no_improvement_count = monitor.count
+        if not self.early_stopping:
+            self.best_loss_ = monitor.best
+            return
+        self.validation_scores_.extend(result.validation_scores)
+        self.best_validation_score_ = monitor.best
+        if monitor.best_params is not None:
+            self._best_params = monitor.best_params
+        network.params[...] = self._best_params
+
+    def _recover_from_divergence(self, network, start_params):
+        """Keep finite weights and forget optimizer state poisoned by the blow-up.
+
+        The stochastic loop already put back the weights of the last finite
+        epoch; L-BFGS (or weights that overflowed anyway) go back to the start.
+        """
+        if self.solver == "lbfgs" or not np.isfinite(network.params).all():
+            network.params[...] = start_params
+        self.__dict__.pop("_optimizer", None)
+
+    # -- prediction ----------------------------------------------------------
+
+    def _forward_pass_fast(self, X, check_input=True):
+        """Network output for ``X``, computed in chunks that fit working memory."""
+        if check_input:
+            X = validate_data(
+                self, X, accept_sparse=["csr", "csc"], dtype=(np.float64, np.float32),
+                reset=False,
+            )
+        widest = max(W.shape[1] for W in self.coefs_)
+        chunk_rows = get_chunk_n_rows(
+            row_bytes=2 * widest * X.dtype.itemsize, max_n_rows=X.shape[0]
+        )
+        outputs = [
+            predict_output(
+                self.coefs_, self.intercepts_, self.activation, self._loss_name(), X[rows]
+            )
+            for rows in gen_batches(X.shape[0], chunk_rows)
+        ]
+        return outputs[0] if len(outputs) == 1 else np.vstack(outputs)
+
+    def _score_with_function(self, X, y, sample_weight, score_function):
+        y_pred = self._predict(X, check_input=False)
+        if np.issubdtype(y_pred.dtype, np.floating) and not np.isfinite(y_pred).all():
+            return np.nan
+        return score_function(y, y_pred, sample_weight=sample_weight)
+
+    # -- public API ------------------------------------------------------------
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Fit the network to data ``X`` and targets ``y``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Target values (class labels for classification).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weight of each sample; zero drops a sample.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        return self._fit(X, y, sample_weight=sample_weight, incremental=False)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
+
+@fill_doc
+class DeepMLPClassifier(ClassifierMixin, _BaseDeepMLP):
+    """Multi-layer perceptron classifier trained by backpropagation.
+
+    A drop-in replacement for :class:`sklearn.neural_network.MLPClassifier`:
+    the same parameters, defaults and fitted attributes, trained by
+    skperceptron's NumPy core. It minimises the log-loss of a softmax output
+    (multiclass) or of independent sigmoid outputs (binary, multilabel).
+
+    Parameters
+    ----------
+    ${mlp_parameters}
+
+    Attributes
+    ----------
+    classes_ : ndarray or list of ndarray of shape (n_classes,)
+        Class labels seen during fit.
+
+    ${mlp_attributes}
+
+    See Also
+    --------
+    DeepMLPRegressor : The same network for regression.
+    sklearn.neural_network.MLPClassifier : scikit-learn's original.
+
+    Notes
+    -----
+    Each layer computes :math:`a^{(l)} = f(a^{(l-1)} W^{(l)} + b^{(l)})`; the
+    loss is :math:`J(w) = -\\frac{1}{n}\\sum_i \\sum_k y_{ik} \\log p_{ik}
+    + \\frac{\\alpha}{2n}\\lVert W \\rVert^2` and each solver step moves the
+    weights against :math:`\\nabla J`.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> from skperceptron import DeepMLPClassifier
+    >>> X, y = load_iris(return_X_y=True)
+    >>> X = StandardScaler().fit_transform(X)
+    >>> clf = DeepMLPClassifier(hidden_layer_sizes=(16,), max_iter=500,
+    ...                         random_state=0).fit(X, y)
+    >>> clf.predict(X[:3])
+    array([0, 0, 0])
+    >>> round(clf.score(X, y), 2)
+    0.97
+    """
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        *,
+        solver="adam",
+        alpha=0.0001,
+        batch_size="auto",
+        learning_rate="constant",
+        learning_rate_init=0.001,
+        power_t=0.5,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=10,
+        max_fun=15000,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.solver = solver
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.learning_rate_init = learning_rate_init
+        self.power_t = power_t
+        self.max_iter = max_iter
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.tol = tol
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.n_iter_no_change = n_iter_no_change
+        self.max_fun = max_fun
+
+    def _loss_name(self):
+        return "log_loss" if self.out_activation_ == "softmax" else "binary_log_loss"
+
+    def _initialize(self, layer_units, dtype, rng):
+        multiclass = self._label_binarizer.y_type_ == "multiclass"
+        self.out_activation_ = "softmax" if multiclass else "logistic"
+        super()._initialize(layer_units, dtype, rng)
+
+    def _validate_input(self, X, y, incremental, reset):
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            accept_sparse=["csr", "csc"],
+            multi_output=True,
+            dtype=(np.float64, np.float32),
+            reset=reset,
+        )
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+        if not hasattr(self, "classes_") or not (self.warm_start or incremental):
+            self._label_binarizer = LabelBinarizer().fit(y)
+            self.classes_ = self._label_binarizer.classes_
+            self._check_enough_classes()
+        else:
+            self._check_known_classes(unique_labels(y))
+        return X, self._label_binarizer.transform(y).astype(X.dtype)
+
+    def _check_enough_classes(self):
+        if self._label_binarizer.y_type_ in ("binary", "multiclass") and len(self.classes_) < 2:
+            raise ValueError(
+                f"{type(self).__name__} needs samples of at least 2 classes in "
+                f"the data, but the data contains only one class: {self.classes_[0]!r}."
+            )
+
+    def _check_known_classes(self, classes):
+        if self.warm_start and set(classes) != set(self.classes_):
+            raise ValueError(
+                "warm_start can only be used where `y` has the same classes as "
+                f"in the previous call to fit. Previously got {self.classes_}, "
+                f"`y` has {classes}."
+            )
+        unknown = np.setdiff1d(classes, self.classes_)
+        if len(unknown):
+            raise ValueError(
+                f"`y` has classes not in `self.classes_`: {unknown}. "
+                f"`self.classes_` is {self.classes_}; pass every class to the "
+                "first partial_fit call with `classes=`."
+            )
+
+    def _decode_targets(self, Y):
+        return self._label_binarizer.inverse_transform(Y)
+
+    def _score(self, X, y, sample_weight=None):
+        return self._score_with_function(X, y, sample_weight, accuracy_score)
+
+    def _predict(self, X, check_input=True):
+        y_pred = self._forward_pass_fast(X, check_input=check_input)
+        if self.n_outputs_ == 1:
+            y_pred = y_pred.ravel()
+        return self._label_binarizer.inverse_transform(y_pred)
+
+    def predict(self, X):
+        """Predict class labels for ``X``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_classes)
+            Predicted classes (an indicator matrix for multilabel targets).
+        """
+        check_is_fitted(self)
+        return self._predict(X)
+
+    @available_if(_stochastic_solver)
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, sample_weight=None, classes=None):
+        """Update the model with one epoch over ``(X, y)``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,) or (n_samples, n_classes)
+            Class labels.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weight of each sample.
+        classes : array-like of shape (n_classes,), default=None
+            Every class of the whole stream; required on the first call and
+            ignored afterwards. ``y`` need not contain them all.
+
+        Returns
+        -------
+        self : object
+            The updated estimator.
+        """
+        if _check_partial_fit_first_call(self, classes):
+            self._label_binarizer = LabelBinarizer()
+            if type_of_target(y).startswith("multilabel"):
+                self._label_binarizer.fit(y)
+            else:
+                self._label_binarizer.fit(classes)
+        return self._fit(X, y, sample_weight=sample_weight, incremental=True)
+
+    def predict_proba(self, X):
+        """Probability of each class for ``X``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Class probabilities, columns ordered as ``classes_``.
+        """
+        check_is_fitted(self)
+        y_prob = self._forward_pass_fast(X)
+        if self.n_outputs_ == 1:
+            return np.hstack([1 - y_prob, y_prob])
+        return y_prob
+
+    def predict_log_proba(self, X):
+        """Logarithm of :meth:`predict_proba`.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+            Log-probability of each class, columns ordered as ``classes_``.
+        """
+        y_prob = self.predict_proba(X)
+        with np.errstate(divide="ignore"):
+            return np.log(y_prob, out=y_prob)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = True
+        return tags
+
+
+@fill_doc
+class DeepMLPRegressor(RegressorMixin, _BaseDeepMLP):
+    """Multi-layer perceptron regressor trained by backpropagation.
+
+    A drop-in replacement for :class:`sklearn.neural_network.MLPRegressor`:
+    the same parameters, defaults and fitted attributes, trained by
+    skperceptron's NumPy core. The output layer is linear (squared error) or
+    exponential (Poisson deviance).
+
+    Parameters
+    ----------
+    loss : {'squared_error', 'poisson'}, default='squared_error'
+        The data loss: half the squared error, or half the Poisson deviance
+        with a log link (for non-negative counts).
+
+    ${mlp_parameters}
+
+    Attributes
+    ----------
+    ${mlp_attributes}
+
+    See Also
+    --------
+    DeepMLPClassifier : The same network for classification.
+    sklearn.neural_network.MLPRegressor : scikit-learn's original.
+
+    Notes
+    -----
+    With several outputs the loss sums the per-output losses (the quantity the
+    gradient descends), where scikit-learn reports their mean.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import make_regression
+    >>> from skperceptron import DeepMLPRegressor
+    >>> X, y = make_regression(n_samples=200, n_features=5, noise=1.0,
+    ...                        random_state=0)
+    >>> reg = DeepMLPRegressor(hidden_layer_sizes=(32,), solver="lbfgs",
+    ...                        max_iter=1000, random_state=0).fit(X, y)
+    >>> reg.score(X, y) > 0.99
+    True
+    """
+
+    _parameter_constraints: dict = {
+        **_BaseDeepMLP._parameter_constraints,
+        "loss": [StrOptions({"squared_error", "poisson"})],
+    }
+
+    def __init__(
+        self,
+        loss="squared_error",
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        *,
+        solver="adam",
+        alpha=0.0001,
+        batch_size="auto",
+        learning_rate="constant",
+        learning_rate_init=0.001,
+        power_t=0.5,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=10,
+        max_fun=15000,
+    ):
+        self.loss = loss
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.solver = solver
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.learning_rate_init = learning_rate_init
+        self.power_t = power_t
+        self.max_iter = max_iter
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.tol = tol
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.n_iter_no_change = n_iter_no_change
+        self.max_fun = max_fun
+
+    def _loss_name(self):
+        return self.loss
+
+    def _validate_input(self, X, y, incremental, reset):
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            accept_sparse=["csr", "csc"],
+            multi_output=True,
+            y_numeric=True,
+            dtype=(np.float64, np.float32),
+            reset=reset,
+        )
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+        if self.loss == "poisson" and np.any(y < 0):
+            raise ValueError("loss='poisson' requires non-negative targets y.")
+        Y = y.reshape(-1, 1) if y.ndim == 1 else y
+        return X, Y.astype(X.dtype, copy=False)
+
+    def _decode_targets(self, Y):
+        return Y.ravel() if Y.shape[1] == 1 else Y
+
+    def _score(self, X, y, sample_weight=None):
+        return self._score_with_function(X, y, sample_weight, r2_score)
+
+    def _predict(self, X, check_input=True):
+        y_pred = self._forward_pass_fast(X, check_input=check_input)
+        return y_pred.ravel() if y_pred.shape[1] == 1 else y_pred
+
+    def predict(self, X):
+        """Predict targets for ``X``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            Predicted values.
+        """
+        check_is_fitted(self)
+        return self._predict(X)
+
+    @available_if(_stochastic_solver)
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, sample_weight=None):
+        """Update the model with one epoch over ``(X, y)``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Target values.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weight of each sample.
+
+        Returns
+        -------
+        self : object
+            The updated estimator.
+        """
+        return self._fit(X, y, sample_weight=sample_weight, incremental=True)
