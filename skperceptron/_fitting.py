@@ -61,6 +61,14 @@ def split_validation(estimator, X, Y, sample_weight, rng):
 
     Binary classification is stratified, as in scikit-learn's MLP.
     """
+    n_validation = int(np.ceil(estimator.validation_fraction * X.shape[0]))
+    if n_validation < 2 or n_validation >= X.shape[0]:
+        raise ValueError(
+            f"The validation set is too small ({n_validation} of {X.shape[0]} "
+            f"samples with validation_fraction={estimator.validation_fraction}). "
+            "Increase 'validation_fraction' or the size of your dataset, or set "
+            "early_stopping=False."
+        )
     stratify = Y if is_classifier(estimator) and Y.shape[1] == 1 else None
     arrays = (X, Y) if sample_weight is None else (X, Y, sample_weight)
     parts = train_test_split(
@@ -71,11 +79,6 @@ def split_validation(estimator, X, Y, sample_weight, rng):
     )
     X_train, X_val, Y_train, Y_val = parts[:4]
     w_train, w_val = parts[4:] if sample_weight is not None else (None, None)
-    if X_val.shape[0] < 2:
-        raise ValueError(
-            "The validation set is too small. Increase 'validation_fraction' "
-            "or the size of your dataset."
-        )
     return (X_train, Y_train, w_train), (X_val, Y_val, w_val)
 
 

@@ -13,7 +13,12 @@ from sklearn.metrics import accuracy_score, r2_score
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils import check_random_state, gen_batches
 from sklearn.utils._chunking import get_chunk_n_rows
-from sklearn.utils._param_validation import Interval, Options, StrOptions
+from sklearn.utils._param_validation import (
+    Interval,
+    InvalidParameterError,
+    Options,
+    StrOptions,
+)
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import (
     _check_partial_fit_first_call,
@@ -96,7 +101,10 @@ class _BaseDeepMLP(BaseEstimator):
         sizes = self.hidden_layer_sizes
         sizes = list(sizes) if hasattr(sizes, "__iter__") else [sizes]
         if any(not isinstance(s, Integral) or s <= 0 for s in sizes):
-            raise ValueError(f"hidden_layer_sizes must be positive integers, got {sizes}.")
+            raise InvalidParameterError(
+                f"The 'hidden_layer_sizes' parameter of {type(self).__name__} must "
+                f"hold positive integers (units per hidden layer). Got {sizes}."
+            )
         return [int(s) for s in sizes]
 
     def _fit(self, X, y, sample_weight=None, incremental=False):
@@ -118,7 +126,7 @@ class _BaseDeepMLP(BaseEstimator):
             )
         self._store_result(network, result, monitor)
         if result.diverged or not np.isfinite(network.params).all():
-            self._recover_from_divergence(network, start_params)
+            self._recover_from_divergence(network, start_params, X)
             raise_diverged(self, result)
         warn_if_not_converged(self, result, incremental)
         return self
@@ -176,13 +184,17 @@ class _BaseDeepMLP(BaseEstimator):
             self._best_params = monitor.best_params
         network.params[...] = self._best_params
 
-    def _recover_from_divergence(self, network, start_params):
-        """Keep finite weights and forget optimizer state poisoned by the blow-up.
+    def _recover_from_divergence(self, network, start_params, X):
+        """Keep weights that predict finite values; forget the poisoned optimizer.
 
-        The stochastic loop already put back the weights of the last finite
-        epoch; L-BFGS (or weights that overflowed anyway) go back to the start.
+        The stochastic loop puts back the weights the diverging epoch started
+        from; when those (or L-BFGS's last point) still give non-finite
+        outputs on the training data, the weights go back to where this fit
+        started.
         """
-        if self.solver == "lbfgs" or not np.isfinite(network.params).all():
+        with np.errstate(all="ignore"):
+            finite = np.isfinite(self._forward_pass_fast(X, check_input=False)).all()
+        if self.solver == "lbfgs" or not finite:
             network.params[...] = start_params
         self.__dict__.pop("_optimizer", None)
 
@@ -264,7 +276,7 @@ class DeepMLPClassifier(ClassifierMixin, _BaseDeepMLP):
     See Also
     --------
     DeepMLPRegressor : The same network for regression.
-    sklearn.neural_network.MLPClassifier : scikit-learn's original.
+    sklearn.neural_network.MLPClassifier : The scikit-learn original.
 
     Notes
     -----
@@ -513,7 +525,7 @@ class DeepMLPRegressor(RegressorMixin, _BaseDeepMLP):
     See Also
     --------
     DeepMLPClassifier : The same network for classification.
-    sklearn.neural_network.MLPRegressor : scikit-learn's original.
+    sklearn.neural_network.MLPRegressor : The scikit-learn original.
 
     Notes
     -----

@@ -190,5 +190,5 @@ def run_lbfgs(network, X, Y, sample_weight, *, max_iter, max_fun, tol, verbose=F
         loss=float(solution.fun),
         converged=solution.status == 0,
         diverged=not np.isfinite(solution.fun),
-        message=str(solution.message),
+        message=f"L-BFGS ended with loss {solution.fun} ({solution.message})",
     )
