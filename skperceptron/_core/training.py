@@ -68,7 +68,11 @@ class BatchGatherer:
 
 
 def run_epoch(network, optimizer, learning_rate, batches):
-    """One pass over ``batches``; return the sample-averaged loss (nan if it diverged)."""
+    """One pass over ``batches``; return the sample-averaged loss.
+
+    The loss is nan when the pass diverged: a batch loss or the weights left
+    by the last step became non-finite.
+    """
     total_loss, n_samples = 0.0, 0
     for X_batch, Y_batch, w_batch in batches:
         n_samples += X_batch.shape[0]
@@ -79,6 +83,8 @@ def run_epoch(network, optimizer, learning_rate, batches):
             return np.nan
         optimizer.step(network.params, network.grads, learning_rate)
         total_loss += batch_loss * X_batch.shape[0]
+    if not np.isfinite(network.params).all():
+        return np.nan  # the last step overflowed after a finite loss
     return total_loss / n_samples
 
 
