@@ -70,7 +70,10 @@ def interleaved(systems, data, repeats):
 def gemm_floor(layer_units, batch_size, n_samples, dtype, repeats=20):
     """Seconds per epoch spent in the forward and backward matrix products alone."""
     rng = np.random.default_rng(0)
-    weights = [rng.standard_normal((a, b)).astype(dtype) for a, b in zip(layer_units, layer_units[1:])]
+    weights = [
+        rng.standard_normal((a, b)).astype(dtype)
+        for a, b in zip(layer_units, layer_units[1:])
+    ]
     acts = [rng.standard_normal((batch_size, u)).astype(dtype) for u in layer_units]
     grads = [np.empty_like(W) for W in weights]
 
@@ -106,7 +109,11 @@ def torch_fit_seconds(data, hidden, batch_size, epochs, dtype, classification=Tr
     opt = torch.optim.Adam(net.parameters(), lr=1e-3, weight_decay=0)
     loss_fn = torch.nn.CrossEntropyLoss() if classification else torch.nn.MSELoss()
     Xt = torch.from_numpy(np.ascontiguousarray(X_train, dtype=dtype))
-    yt = torch.from_numpy(y_train).long() if classification else torch.from_numpy(y_train.astype(dtype)).reshape(-1, 1)
+    yt = (
+        torch.from_numpy(y_train).long()
+        if classification
+        else torch.from_numpy(y_train.astype(dtype)).reshape(-1, 1)
+    )
     start = time.perf_counter()
     for _ in range(epochs):
         perm = torch.randperm(len(Xt))
@@ -127,7 +134,10 @@ def torch_fit_seconds(data, hidden, batch_size, epochs, dtype, classification=Tr
 
 
 def mlp_pair(ours, theirs, **params):
-    return {"skperceptron": lambda: ours(**params), "scikit-learn": lambda: theirs(**params)}
+    return {
+        "skperceptron": lambda: ours(**params),
+        "scikit-learn": lambda: theirs(**params),
+    }
 
 
 def row(workload, times, scores, floor=None, epochs=None):
@@ -145,7 +155,10 @@ def row(workload, times, scores, floor=None, epochs=None):
     else:
         cells += ["", ""]
     if "torch" in times:
-        cells += [f"{times['torch']:.3f} ({scores['torch']:.4f})", f"{ours / times['torch']:.2f}"]
+        cells += [
+            f"{times['torch']:.3f} ({scores['torch']:.4f})",
+            f"{ours / times['torch']:.2f}",
+        ]
     else:
         cells += ["", ""]
     return "| " + " | ".join(cells) + " |"
@@ -154,26 +167,54 @@ def row(workload, times, scores, floor=None, epochs=None):
 def workload_w1(repeats):
     X, y = load_digits(return_X_y=True)
     data = standardised_split(X, y)
-    params = dict(hidden_layer_sizes=(100,), batch_size=200, max_iter=100, tol=0.0,
-                  n_iter_no_change=np.inf, random_state=0)
-    times, scores, _ = interleaved(mlp_pair(DeepMLPClassifier, MLPClassifier, **params), data, repeats)
-    lbfgs = dict(hidden_layer_sizes=(100,), solver="lbfgs", max_iter=200, random_state=0)
-    ltimes, lscores, _ = interleaved(mlp_pair(DeepMLPClassifier, MLPClassifier, **lbfgs), data, repeats)
-    return [row("W1 digits (100,) adam 100 ep", times, scores),
-            row("W1 digits (100,) lbfgs 200 it", ltimes, lscores)]
+    params = dict(
+        hidden_layer_sizes=(100,),
+        batch_size=200,
+        max_iter=100,
+        tol=0.0,
+        n_iter_no_change=np.inf,
+        random_state=0,
+    )
+    times, scores, _ = interleaved(
+        mlp_pair(DeepMLPClassifier, MLPClassifier, **params), data, repeats
+    )
+    lbfgs = dict(
+        hidden_layer_sizes=(100,), solver="lbfgs", max_iter=200, random_state=0
+    )
+    ltimes, lscores, _ = interleaved(
+        mlp_pair(DeepMLPClassifier, MLPClassifier, **lbfgs), data, repeats
+    )
+    return [
+        row("W1 digits (100,) adam 100 ep", times, scores),
+        row("W1 digits (100,) lbfgs 200 it", ltimes, lscores),
+    ]
 
 
 def workload_w2(repeats, dtype):
-    X, y = make_classification(n_samples=100_000, n_features=100, n_informative=50,
-                               n_classes=10, random_state=0)
+    X, y = make_classification(
+        n_samples=100_000,
+        n_features=100,
+        n_informative=50,
+        n_classes=10,
+        random_state=0,
+    )
     data = standardised_split(X, y, dtype=dtype)
     epochs = 5
-    params = dict(hidden_layer_sizes=(256, 256), batch_size=256, max_iter=epochs, tol=0.0,
-                  n_iter_no_change=np.inf, random_state=0)
+    params = dict(
+        hidden_layer_sizes=(256, 256),
+        batch_size=256,
+        max_iter=epochs,
+        tol=0.0,
+        n_iter_no_change=np.inf,
+        random_state=0,
+    )
     systems = mlp_pair(DeepMLPClassifier, MLPClassifier, **params)
     times, scores, models = interleaved(systems, data, repeats)
     if torch is not None:
-        runs = [torch_fit_seconds(data, (256, 256), 256, epochs, dtype) for _ in range(repeats)]
+        runs = [
+            torch_fit_seconds(data, (256, 256), 256, epochs, dtype)
+            for _ in range(repeats)
+        ]
         times["torch"] = statistics.median(r[0] for r in runs)
         scores["torch"] = runs[-1][1]
     floor = gemm_floor([100, 256, 256, 10], 256, len(data[0]), dtype)
@@ -185,9 +226,17 @@ def workload_w3(repeats):
     X, y = make_regression(n_samples=50_000, n_features=50, noise=10.0, random_state=0)
     y = (y - y.mean()) / y.std()
     data = standardised_split(X, y)
-    params = dict(hidden_layer_sizes=(128, 64), batch_size=256, max_iter=10, tol=0.0,
-                  n_iter_no_change=np.inf, random_state=0)
-    times, scores, _ = interleaved(mlp_pair(DeepMLPRegressor, MLPRegressor, **params), data, repeats)
+    params = dict(
+        hidden_layer_sizes=(128, 64),
+        batch_size=256,
+        max_iter=10,
+        tol=0.0,
+        n_iter_no_change=np.inf,
+        random_state=0,
+    )
+    times, scores, _ = interleaved(
+        mlp_pair(DeepMLPRegressor, MLPRegressor, **params), data, repeats
+    )
     return [row("W3 50k x 50 (128, 64) adam 10 ep", times, scores)]
 
 
@@ -206,7 +255,9 @@ def predict_latency(models, data):
             start = time.perf_counter()
             model.predict(X_test[:10_000])
             batch.append(time.perf_counter() - start)
-        lines.append((name, statistics.median(samples) * 1e6, statistics.median(batch) * 1e3))
+        lines.append(
+            (name, statistics.median(samples) * 1e6, statistics.median(batch) * 1e3)
+        )
     return lines
 
 
@@ -224,14 +275,18 @@ def peak_fit_memory(make_model, data):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="3 repeats instead of 5")
-    parser.add_argument("--only", default="W1,W2,W3,W5,MEM", help="comma-separated workloads")
+    parser.add_argument(
+        "--only", default="W1,W2,W3,W5,MEM", help="comma-separated workloads"
+    )
     args = parser.parse_args(argv)
     repeats = 3 if args.quick else 5
     chosen = set(args.only.split(","))
-    print(f"numpy {np.__version__}, torch {'not installed' if torch is None else torch.__version__}, "
-          f"{repeats} repeats, medians\n")
-    print("| workload | ours s | sklearn s | ours/sklearn | ours score | sklearn score "
-          "| ours/GEMM floor | sklearn/GEMM floor | torch s (score) | ours/torch |")
+    torch_version = "not installed" if torch is None else torch.__version__
+    print(f"numpy {np.__version__}, torch {torch_version}, {repeats} repeats, medians\n")
+    print(
+        "| workload | ours s | sklearn s | ours/sklearn | ours score | sklearn score "
+        "| ours/GEMM floor | sklearn/GEMM floor | torch s (score) | ours/torch |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|")
     if "W1" in chosen:
         print(*workload_w1(repeats), sep="\n")
@@ -250,7 +305,9 @@ def main(argv=None):
             print(f"| {name} | {one:.1f} | {batch:.2f} |")
     if "MEM" in chosen:
         data = w2[np.float64][1]
-        params = dict(hidden_layer_sizes=(256, 256), batch_size=256, max_iter=1, random_state=0)
+        params = dict(
+            hidden_layer_sizes=(256, 256), batch_size=256, max_iter=1, random_state=0
+        )
         print("\n| peak fit memory, W2 float64, 1 epoch (tracemalloc) | MiB |")
         print("|---|---|")
         for name, make in mlp_pair(DeepMLPClassifier, MLPClassifier, **params).items():

@@ -1,4 +1,4 @@
-"""skperceptron: scikit-learn estimators that build deep learning up from the perceptron."""
+"""skperceptron: scikit-learn estimators building deep learning up from a perceptron."""
 
 from ._mlp import DeepMLPClassifier, DeepMLPRegressor
 

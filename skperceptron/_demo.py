@@ -26,10 +26,18 @@ GRID = {
 def _models(random_state):
     """The models of the story, in the order the lecture builds them up."""
     return [
-        ("single layer (no hidden units)", DeepMLPClassifier(
-            hidden_layer_sizes=(), max_iter=100, random_state=random_state)),
-        ("deep network (64, 32)", DeepMLPClassifier(
-            hidden_layer_sizes=(64, 32), max_iter=100, random_state=random_state)),
+        (
+            "single layer (no hidden units)",
+            DeepMLPClassifier(
+                hidden_layer_sizes=(), max_iter=100, random_state=random_state
+            ),
+        ),
+        (
+            "deep network (64, 32)",
+            DeepMLPClassifier(
+                hidden_layer_sizes=(64, 32), max_iter=100, random_state=random_state
+            ),
+        ),
     ]
 
 
@@ -44,7 +52,9 @@ def _grid_search(data, random_state):
     X_train, X_test, y_train, y_test = data
     model = make_pipeline(
         StandardScaler(),
-        DeepMLPClassifier(hidden_layer_sizes=(64,), max_iter=30, random_state=random_state),
+        DeepMLPClassifier(
+            hidden_layer_sizes=(64,), max_iter=30, random_state=random_state
+        ),
     )
     start = time.perf_counter()
     search = GridSearchCV(model, GRID, cv=3, n_jobs=1).fit(X_train, y_train)
@@ -68,8 +78,10 @@ def main(random_state=0, out=print):
     """
     X, y = load_digits(return_X_y=True)
     data = train_test_split(X, y, test_size=0.25, stratify=y, random_state=random_state)
-    out(f"Data: load_digits, {len(data[0])} training / {len(data[1])} test images, "
-        "8x8 pixels, 10 classes")
+    out(
+        f"Data: load_digits, {len(data[0])} training / {len(data[1])} test images, "
+        "8x8 pixels, 10 classes"
+    )
     rows = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)

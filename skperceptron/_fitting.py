@@ -11,8 +11,14 @@ from sklearn.base import is_classifier
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 
-from ._core import OPTIMIZERS, SCHEDULES, BatchGatherer, NoImprovement
-from ._core import run_lbfgs, run_minibatch
+from ._core import (
+    OPTIMIZERS,
+    SCHEDULES,
+    BatchGatherer,
+    NoImprovement,
+    run_lbfgs,
+    run_minibatch,
+)
 
 
 class TrainingDivergedError(ValueError):
@@ -23,7 +29,7 @@ class TrainingDivergedError(ValueError):
 
 
 def resolve_batch_size(batch_size, n_samples):
-    """``"auto"`` is ``min(200, n_samples)``; larger sizes are clipped (with a warning)."""
+    """Resolve ``"auto"`` to ``min(200, n_samples)``; clip larger sizes, warning."""
     if batch_size == "auto":
         return min(200, n_samples)
     if batch_size > n_samples:
@@ -87,7 +93,9 @@ def fit_stochastic(estimator, network, X, Y, sample_weight, rng, incremental):
     if estimator.early_stopping and incremental:
         raise ValueError("partial_fit does not support early_stopping=True")
     if not incremental or not hasattr(estimator, "_optimizer"):
-        estimator._optimizer = make_optimizer(estimator, network.params.size, network.dtype)
+        estimator._optimizer = make_optimizer(
+            estimator, network.params.size, network.dtype
+        )
         estimator._schedule = make_schedule(estimator)
     validation_score = None
     if estimator.early_stopping:
@@ -103,7 +111,9 @@ def fit_stochastic(estimator, network, X, Y, sample_weight, rng, incremental):
         estimator.tol,
         estimator.n_iter_no_change,
         higher_is_better=estimator.early_stopping,
-        best=estimator.best_validation_score_ if estimator.early_stopping else estimator.best_loss_,
+        best=estimator.best_validation_score_
+        if estimator.early_stopping
+        else estimator.best_loss_,
         count=estimator._no_improvement_count,
     )
     batch_size = resolve_batch_size(estimator.batch_size, X.shape[0])
@@ -138,7 +148,13 @@ def fit_lbfgs(estimator, network, X, Y, sample_weight):
 
 
 def warn_if_not_converged(estimator, result, incremental):
-    """Warn as scikit-learn does when the iteration budget ran out."""
+    """Warn as scikit-learn does when training was cut short or ran out of budget."""
+    if result.interrupted:
+        warnings.warn(
+            "Training interrupted by user; the estimator keeps the weights of "
+            f"the last completed epoch ({result.n_iter} in this call)."
+        )
+        return
     if incremental or result.diverged:
         return
     if estimator.solver == "lbfgs" and not result.converged:

@@ -89,7 +89,7 @@ class Network:
         self._capacity = 0
 
     def initialize(self, rng, initializer="glorot_uniform"):
-        """Draw every layer's weights, then biases, from ``INITIALIZERS[initializer]``."""
+        """Draw each layer's weights, then biases, with an initializer."""
         init = INITIALIZERS[initializer]
         for W, b in zip(self.coefs, self.intercepts):
             W[...], b[...] = init(*W.shape, rng, self.dtype, self.activation)
@@ -97,7 +97,9 @@ class Network:
 
     def set_weights(self, coefs, intercepts):
         """Copy per-layer weights and biases into the flat parameter vector."""
-        for dst, src in zip(self.coefs + self.intercepts, list(coefs) + list(intercepts)):
+        for dst, src in zip(
+            self.coefs + self.intercepts, list(coefs) + list(intercepts)
+        ):
             np.copyto(dst, src, casting="same_kind")
         return self
 
@@ -150,7 +152,9 @@ class Network:
         if alpha == 0.0:
             return 0.0
         coefs = self.params[: self.n_coefs]
-        self.penalty.add_gradient(coefs, self.grads[: self.n_coefs], alpha, self.l1_ratio)
+        self.penalty.add_gradient(
+            coefs, self.grads[: self.n_coefs], alpha, self.l1_ratio
+        )
         return self.penalty.value(coefs, alpha, self.l1_ratio)
 
 

@@ -61,9 +61,7 @@ class Adam:
         np.multiply(grads, grads, out=scratch)
         v += np.multiply(scratch, 1 - self.beta_2, out=scratch)
         step_size = (
-            learning_rate
-            * np.sqrt(1 - self.beta_2**self.t)
-            / (1 - self.beta_1**self.t)
+            learning_rate * np.sqrt(1 - self.beta_2**self.t) / (1 - self.beta_1**self.t)
         )
         np.sqrt(v, out=scratch)
         scratch += self.epsilon

@@ -29,7 +29,9 @@ class InvScaling(Constant):
         self.power_t = power_t
 
     def epoch_end(self, n_samples_seen):
-        self.learning_rate = self.learning_rate_init / (n_samples_seen + 1) ** self.power_t
+        self.learning_rate = (
+            self.learning_rate_init / (n_samples_seen + 1) ** self.power_t
+        )
         return self.learning_rate
 
 

@@ -25,6 +25,7 @@ class TrainingResult:
     n_samples_seen: int = 0
     converged: bool = False
     diverged: bool = False
+    interrupted: bool = False
     message: str = ""
 
 
@@ -64,7 +65,11 @@ class BatchGatherer:
         Y_batch = np.take(self.Y, idx, axis=0, out=self._Y_buf[:size])
         if self.sample_weight is None:
             return X_batch, Y_batch, None
-        return X_batch, Y_batch, np.take(self.sample_weight, idx, out=self._w_buf[:size])
+        return (
+            X_batch,
+            Y_batch,
+            np.take(self.sample_weight, idx, out=self._w_buf[:size]),
+        )
 
 
 def run_epoch(network, optimizer, learning_rate, batches):
@@ -122,7 +127,14 @@ def run_minibatch(
         if shuffle:
             order = _shuffled(order, rng)
         start_params = network.params.copy()
-        loss = run_epoch(network, optimizer, schedule.learning_rate, gatherer.batches(order))
+        try:
+            loss = run_epoch(
+                network, optimizer, schedule.learning_rate, gatherer.batches(order)
+            )
+        except KeyboardInterrupt:  # Ctrl-C: keep the last completed epoch
+            network.params[...] = start_params
+            result.interrupted = True
+            break
         if not np.isfinite(loss):
             network.params[...] = start_params
             result.diverged = True
@@ -136,7 +148,9 @@ def run_minibatch(
             print(f"Iteration {result.n_iter}, loss = {loss:.8f}")
         _monitor_epoch(network, monitor, loss, validation_score, result, verbose)
         schedule.epoch_end(result.n_samples_seen)
-        if monitor.should_stop and not _continue_after_plateau(schedule, monitor, result, verbose):
+        if monitor.should_stop and not _continue_after_plateau(
+            schedule, monitor, result, verbose
+        ):
             break
     return result
 

@@ -1,0 +1,301 @@
+"""DeepMLP* against scikit-learn's MLP*: constructor, attributes, methods, quality.
+
+"Drop-in replacement" as a test: the same signature and defaults, the same public
+fitted attributes and methods for every solver, and test scores within a point of
+scikit-learn's on six standard data sets. ``pytest -s`` prints the quality table.
+"""
+
+import inspect
+import warnings
+from functools import partial
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+from sklearn.datasets import (
+    load_breast_cancer,
+    load_diabetes,
+    load_digits,
+    load_iris,
+    load_wine,
+    make_regression,
+)
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import train_test_split
+from sklearn.neural_network import MLPClassifier, MLPRegressor
+from sklearn.preprocessing import StandardScaler
+from threadpoolctl import threadpool_limits
+
+from skperceptron import DeepMLPClassifier, DeepMLPRegressor
+
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+PAIRS = [(DeepMLPClassifier, MLPClassifier), (DeepMLPRegressor, MLPRegressor)]
+PAIR_IDS = ["classifier", "regressor"]
+SOLVERS = ("adam", "sgd", "lbfgs")
+METHODS = (
+    "fit",
+    "partial_fit",
+    "predict",
+    "predict_proba",
+    "predict_log_proba",
+    "score",
+)
+
+# Where scikit-learn's method availability is a bug we deliberately do not copy:
+# MLPRegressor's ``available_if(lambda est: est._check_solver)`` forgets to call
+# ``_check_solver``, so ``hasattr(MLPRegressor(solver="lbfgs"), "partial_fit")``
+# is True (MLPClassifier's is False, as documented for both).
+SKLEARN_QUIRKS = {(MLPRegressor, "lbfgs", "partial_fit")}
+
+# Constructor parameters we add on top of scikit-learn's; none yet.
+EXTRA_PARAMETERS = {DeepMLPClassifier: [], DeepMLPRegressor: []}
+
+
+def _init_parameters(estimator_class):
+    parameters = inspect.signature(estimator_class.__init__).parameters
+    return {name: p for name, p in parameters.items() if name != "self"}
+
+
+def _public_fitted_attributes(estimator):
+    return {
+        name
+        for name in vars(estimator)
+        if name.endswith("_") and not name.startswith("_")
+    }
+
+
+def _small_data(estimator_class):
+    """Standardised iris (classifier) or a 5-feature regression (regressor)."""
+    if estimator_class in (DeepMLPClassifier, MLPClassifier):
+        X, y = load_iris(return_X_y=True)
+    else:
+        X, y = make_regression(n_samples=120, n_features=5, noise=1.0, random_state=0)
+        y = y / y.std()
+    return StandardScaler().fit_transform(X), y
+
+
+# -- constructor ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("ours, theirs", PAIRS, ids=PAIR_IDS)
+def test_every_sklearn_parameter_has_same_kind_and_default(ours, theirs):
+    our_params, their_params = _init_parameters(ours), _init_parameters(theirs)
+    for name, theirs_param in their_params.items():
+        assert name in our_params, f"missing parameter {name!r}"
+        assert our_params[name].kind == theirs_param.kind, name
+        assert our_params[name].default == theirs_param.default, name
+    # scikit-learn's parameters come in scikit-learn's order
+    assert [name for name in our_params if name in their_params] == list(their_params)
+
+
+@pytest.mark.parametrize("ours, theirs", PAIRS, ids=PAIR_IDS)
+def test_no_parameters_beyond_sklearn_except_declared(ours, theirs):
+    extra = [
+        name for name in _init_parameters(ours) if name not in _init_parameters(theirs)
+    ]
+    assert extra == EXTRA_PARAMETERS[ours]
+    assert sorted(ours().get_params()) == sorted(
+        [*theirs().get_params(), *EXTRA_PARAMETERS[ours]]
+    )
+
+
+# -- fitted attributes --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("early_stopping", [False, True])
+@pytest.mark.parametrize("solver", SOLVERS)
+@pytest.mark.parametrize("ours, theirs", PAIRS, ids=PAIR_IDS)
+def test_same_public_fitted_attributes(ours, theirs, solver, early_stopping):
+    X, y = _small_data(ours)
+    params = dict(
+        solver=solver,
+        early_stopping=early_stopping,
+        hidden_layer_sizes=(5,),
+        max_iter=5,
+        random_state=0,
+    )
+    our_est, their_est = ours(**params).fit(X, y), theirs(**params).fit(X, y)
+    assert _public_fitted_attributes(our_est) == _public_fitted_attributes(their_est)
+    # attributes that scikit-learn sets to None for this configuration are None here too
+    for name in _public_fitted_attributes(their_est):
+        their_is_none = getattr(their_est, name) is None
+        assert (getattr(our_est, name) is None) == their_is_none, name
+
+
+@pytest.mark.parametrize("ours, theirs", PAIRS, ids=PAIR_IDS)
+def test_feature_names_in_from_dataframe(ours, theirs):
+    pd = pytest.importorskip("pandas")
+    X, y = _small_data(ours)
+    X_frame = pd.DataFrame(X, columns=[f"feature_{i}" for i in range(X.shape[1])])
+    params = dict(hidden_layer_sizes=(5,), max_iter=5, random_state=0)
+    our_est, their_est = (
+        ours(**params).fit(X_frame, y),
+        theirs(**params).fit(X_frame, y),
+    )
+    assert "feature_names_in_" in _public_fitted_attributes(our_est)
+    assert _public_fitted_attributes(our_est) == _public_fitted_attributes(their_est)
+    np.testing.assert_array_equal(
+        our_est.feature_names_in_, their_est.feature_names_in_
+    )
+
+
+@pytest.mark.parametrize("variant", ["plain", "early_stopping", "sample_weight"])
+@pytest.mark.parametrize("solver", SOLVERS)
+@pytest.mark.parametrize("ours, theirs", PAIRS, ids=PAIR_IDS)
+def test_same_weights_as_sklearn_after_a_short_fit(ours, theirs, solver, variant):
+    # Same random numbers drawn in the same order, so the same training run.
+    X, y = _small_data(ours)
+    params = dict(solver=solver, hidden_layer_sizes=(6,), max_iter=10, random_state=0)
+    fit_params = {}
+    if variant == "early_stopping":
+        params["early_stopping"] = True
+    elif variant == "sample_weight":
+        fit_params["sample_weight"] = np.random.RandomState(0).uniform(size=len(y))
+    our_est = ours(**params).fit(X, y, **fit_params)
+    their_est = theirs(**params).fit(X, y, **fit_params)
+    assert our_est.n_iter_ == their_est.n_iter_
+    assert_allclose(our_est.loss_, their_est.loss_, rtol=1e-7)
+    our_weights = our_est.coefs_ + our_est.intercepts_
+    their_weights = their_est.coefs_ + their_est.intercepts_
+    for our_W, their_W in zip(our_weights, their_weights):
+        assert_allclose(our_W, their_W, rtol=1e-6, atol=1e-9)
+    if variant == "early_stopping" and solver != "lbfgs":
+        assert_allclose(our_est.validation_scores_, their_est.validation_scores_)
+
+
+# -- methods ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+@pytest.mark.parametrize("ours, theirs", PAIRS, ids=PAIR_IDS)
+def test_same_methods_and_method_signatures(ours, theirs, solver):
+    our_est, their_est = ours(solver=solver), theirs(solver=solver)
+    for method in METHODS:
+        their_has = hasattr(their_est, method)
+        if (theirs, solver, method) in SKLEARN_QUIRKS:
+            their_has = not their_has
+        assert hasattr(our_est, method) == their_has, method
+        if their_has:
+            our_signature = inspect.signature(getattr(our_est, method))
+            assert our_signature == inspect.signature(getattr(their_est, method))
+    assert hasattr(our_est, "partial_fit") == (solver != "lbfgs")
+    is_classifier = ours is DeepMLPClassifier
+    assert hasattr(our_est, "predict_proba") == is_classifier
+    assert hasattr(our_est, "predict_log_proba") == is_classifier
+
+
+# -- quality ------------------------------------------------------------------------
+
+SEEDS = range(5)
+TOLERANCE = {"classifier": 0.01, "regressor": 0.02}
+
+# name: (() -> (X, y), kind, shared hyper-parameters, floor for sklearn's score)
+QUALITY_CASES = {
+    "digits": (
+        partial(load_digits, return_X_y=True),
+        "classifier",
+        dict(max_iter=300),
+        0.95,
+    ),
+    "breast_cancer": (
+        partial(load_breast_cancer, return_X_y=True),
+        "classifier",
+        dict(max_iter=300),
+        0.94,
+    ),
+    "wine": (
+        partial(load_wine, return_X_y=True),
+        "classifier",
+        dict(max_iter=300),
+        0.95,
+    ),
+    "iris": (
+        partial(load_iris, return_X_y=True),
+        "classifier",
+        dict(max_iter=300),
+        0.9,
+    ),
+    "diabetes": (
+        partial(load_diabetes, return_X_y=True),
+        "regressor",
+        dict(solver="lbfgs", hidden_layer_sizes=(20,), alpha=10.0, max_iter=500),
+        0.35,
+    ),
+    "make_regression": (
+        partial(
+            make_regression, n_samples=500, n_features=10, noise=10.0, random_state=0
+        ),
+        "regressor",
+        dict(max_iter=500),
+        0.95,
+    ),
+}
+ESTIMATORS = {
+    "classifier": {"skperceptron": DeepMLPClassifier, "sklearn": MLPClassifier},
+    "regressor": {"skperceptron": DeepMLPRegressor, "sklearn": MLPRegressor},
+}
+
+
+def _split_and_scale(X, y, seed, kind):
+    """Train/test split; X standardised on the train part, and y too for regressors.
+
+    R^2 is unchanged by rescaling y and the predictions together.
+    """
+    X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=seed)
+    scaler = StandardScaler().fit(X_train)
+    X_train, X_test = scaler.transform(X_train), scaler.transform(X_test)
+    if kind == "regressor":
+        mean, std = y_train.mean(), y_train.std()
+        y_train, y_test = (y_train - mean) / std, (y_test - mean) / std
+    return X_train, X_test, y_train, y_test
+
+
+def _mean_test_score(estimator_class, loader, kind, params):
+    X, y = loader()
+    scores = []
+    for seed in SEEDS:
+        X_train, X_test, y_train, y_test = _split_and_scale(X, y, seed, kind)
+        estimator = estimator_class(random_state=seed, **params).fit(X_train, y_train)
+        scores.append(estimator.score(X_test, y_test))
+    return float(np.mean(scores))
+
+
+def _markdown_table(table):
+    lines = [
+        "| dataset | metric | sklearn | skperceptron | difference |",
+        "|---|---|---|---|---|",
+    ]
+    for name, row in table.items():
+        metric = "accuracy" if QUALITY_CASES[name][1] == "classifier" else "R^2"
+        difference = row["skperceptron"] - row["sklearn"]
+        lines.append(
+            f"| {name} | {metric} | {row['sklearn']:.4f} | {row['skperceptron']:.4f} "
+            f"| {difference:+.4f} |"
+        )
+    return "\n".join(lines)
+
+
+@pytest.fixture(scope="module")
+def quality_table():
+    """Mean test score over ``SEEDS`` per data set and library, computed once."""
+    table = {}
+    # One BLAS thread: these matrices are small, and on a loaded 2-core machine
+    # threaded BLAS made L-BFGS 40 times slower for both libraries.
+    with warnings.catch_warnings(), threadpool_limits(limits=1):
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        for name, (loader, kind, params, _) in QUALITY_CASES.items():
+            table[name] = {
+                library: _mean_test_score(estimator_class, loader, kind, params)
+                for library, estimator_class in ESTIMATORS[kind].items()
+            }
+    print(f"\n\nMean test score over {len(SEEDS)} seeds\n\n{_markdown_table(table)}\n")
+    return table
+
+
+@pytest.mark.parametrize("name", list(QUALITY_CASES))
+def test_quality_within_tolerance_of_sklearn(quality_table, name):
+    _, kind, _, floor = QUALITY_CASES[name]
+    row = quality_table[name]
+    assert row["sklearn"] >= floor, "settings too weak for a meaningful comparison"
+    assert abs(row["skperceptron"] - row["sklearn"]) <= TOLERANCE[kind], row
