@@ -282,7 +282,7 @@ def main(argv=None):
     repeats = 3 if args.quick else 5
     chosen = set(args.only.split(","))
     torch_version = "not installed" if torch is None else torch.__version__
-    print(f"numpy {np.__version__}, torch {torch_version}, {repeats} repeats, medians\n")
+    print(f"numpy {np.__version__}, torch {torch_version}, {repeats} repeats\n")
     print(
         "| workload | ours s | sklearn s | ours/sklearn | ours score | sklearn score "
         "| ours/GEMM floor | sklearn/GEMM floor | torch s (score) | ours/torch |"
