@@ -63,7 +63,12 @@ def real_targets(rng, shape):
     return rng.normal(size=shape)
 
 
+def sign_targets(rng, shape):
+    return np.where(rng.randint(2, size=shape) == 1, 1.0, -1.0)
+
+
 TARGETS_FOR_LOSS = {
+    "perceptron": sign_targets,
     "log_loss": one_hot_targets,
     "binary_log_loss": binary_targets,
     "poisson": count_targets,

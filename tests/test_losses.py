@@ -13,7 +13,10 @@ EXPECTED_LINK_NAMES = {
     "poisson": "exp",
     "binary_log_loss": "logistic",
     "log_loss": "softmax",
+    "perceptron": "identity",
 }
+# Losses paired with their canonical link, whose raw gradient is ``out - Y``.
+CANONICAL = sorted(set(LOSSES) - {"perceptron"})
 CLIPPED_LOG = -np.log(np.finfo(np.float64).eps)  # the cost of a certain mistake
 
 
@@ -37,7 +40,7 @@ def test_link_overwrites_raw_scores(name):
     assert LOSSES[name].link(raw) is raw
 
 
-@pytest.mark.parametrize("name", sorted(LOSSES))
+@pytest.mark.parametrize("name", CANONICAL)
 def test_raw_gradient_is_output_minus_target_over_n(name):
     out = np.array([[0.2, 0.8], [0.6, 0.4], [0.9, 0.1]])
     Y = np.array([[0.0, 1.0], [1.0, 0.0], [1.0, 0.0]])
@@ -47,7 +50,7 @@ def test_raw_gradient_is_output_minus_target_over_n(name):
     assert_allclose(delta, (out - Y) / 3)
 
 
-@pytest.mark.parametrize("name", sorted(LOSSES))
+@pytest.mark.parametrize("name", CANONICAL)
 def test_weighted_raw_gradient_scales_each_row(name):
     out = np.array([[0.2, 0.8], [0.6, 0.4], [0.9, 0.1]])
     Y = np.array([[0.0, 1.0], [1.0, 0.0], [1.0, 0.0]])
@@ -202,3 +205,12 @@ def test_value_and_gradient_leave_inputs_untouched(name):
     LOSSES[name].raw_gradient(Y, out, None, np.empty_like(out))
     assert_array_equal(out, out_before)
     assert_array_equal(Y, Y_before)
+
+
+def test_perceptron_gradient_pushes_only_mistakes():
+    # margins y * z: 2.0 (right), -0.5 (wrong), 0.0 (on the boundary counts as wrong)
+    out = np.array([[2.0], [0.5], [0.0]])
+    Y = np.array([[1.0], [-1.0], [1.0]])
+    delta = LOSSES["perceptron"].raw_gradient(Y, out, None, np.empty_like(out))
+    np.testing.assert_allclose(delta, [[0.0], [1.0 / 3], [-1.0 / 3]])
+    assert LOSSES["perceptron"].value(Y, out, None) == pytest.approx(0.5 / 3)

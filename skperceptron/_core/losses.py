@@ -1,9 +1,9 @@
 """Data losses J(w), each owning the output link that turns raw scores into outputs.
 
-Every loss here is paired with its canonical link (identity + squared error,
-logistic + binary log-loss, softmax + log-loss, exp + Poisson deviance), so the
-gradient of the loss with respect to the raw output of the last layer is simply
-``output - Y``, weighted per sample. ``weights`` are per-sample weights already
+Every smooth loss here is paired with its canonical link (identity + squared
+error, logistic + binary log-loss, softmax + log-loss, exp + Poisson deviance),
+so its gradient with respect to the raw output of the last layer is simply
+``output - Y``, weighted per sample; the perceptron criterion has its own. ``weights`` are per-sample weights already
 divided by their sum (``None`` means the plain mean), so every value is a
 weighted mean over samples of a sum over outputs.
 """
@@ -102,9 +102,40 @@ class LogLoss(_CanonicalLoss):
         return _weighted_mean(per_sample, weights)
 
 
+class PerceptronLoss:
+    """Rosenblatt's criterion ``max(0, -y z)`` per output, with targets in {-1, +1}.
+
+    Its gradient is ``-y`` for every output on the wrong side of (or on) the
+    decision boundary and 0 elsewhere, so a gradient step adds misclassified
+    samples to the weights: the perceptron learning rule. The link is the
+    identity (the raw score is the decision function; its sign is the step).
+    """
+
+    link_name = "identity"
+
+    @staticmethod
+    def link(raw):
+        return raw
+
+    @staticmethod
+    def value(Y, out, weights=None):
+        margin = Y * out  # (n_samples, n_outputs)
+        per_sample = np.maximum(-margin, 0).sum(axis=1)
+        return _weighted_mean(per_sample, weights)
+
+    @staticmethod
+    def raw_gradient(Y, out, weights, delta):
+        """-y where the margin ``y z`` is <= 0, else 0, times each sample's weight."""
+        np.multiply(Y, out, out=delta)
+        np.multiply(delta <= 0, Y, out=delta)
+        delta *= -1.0 / delta.shape[0] if weights is None else -weights[:, np.newaxis]
+        return delta
+
+
 LOSSES = {
     "squared_error": SquaredError,
     "poisson": PoissonDeviance,
     "binary_log_loss": BinaryLogLoss,
     "log_loss": LogLoss,
+    "perceptron": PerceptronLoss,
 }

@@ -51,6 +51,8 @@ class Network:
     penalty_per_weight_sum : bool
         When True (scikit-learn's MLP), the penalty of a batch is divided by the
         batch's total sample weight, as the data loss is.
+    fit_intercept : bool
+        When False the biases get a zero gradient, so they stay where they are.
     """
 
     def __init__(
@@ -64,6 +66,7 @@ class Network:
         alpha=0.0,
         l1_ratio=0.0,
         penalty_per_weight_sum=True,
+        fit_intercept=True,
     ):
         self.layer_units = list(layer_units)
         self.activation = activation
@@ -72,6 +75,7 @@ class Network:
         self.penalty = PENALTIES[penalty]
         self.alpha, self.l1_ratio = alpha, l1_ratio
         self.penalty_per_weight_sum = penalty_per_weight_sum
+        self.fit_intercept = fit_intercept
         shapes = _layer_shapes(self.layer_units)
         self.n_coefs = sum(fan_in * fan_out for fan_in, fan_out in shapes)
         n_params = self.n_coefs + sum(fan_out for _, fan_out in shapes)
@@ -144,6 +148,8 @@ class Network:
             inputs = X if i == 0 else outputs[i - 1]
             below = None if i == 0 else deltas[i - 1]
             self.layers[i].backward(inputs, outputs[i], deltas[i], below)
+        if not self.fit_intercept:
+            self.grads[self.n_coefs :] = 0.0
         return loss + self._add_penalty(weight_sum)
 
     def _add_penalty(self, weight_sum):
