@@ -7,7 +7,6 @@ splitters) so that the core does not have to.
 import warnings
 
 import numpy as np
-from sklearn.base import is_classifier
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 
@@ -15,7 +14,6 @@ from ._core import (
     OPTIMIZERS,
     SCHEDULES,
     BatchGatherer,
-    NoImprovement,
     run_lbfgs,
     run_minibatch,
 )
@@ -40,8 +38,8 @@ def resolve_batch_size(batch_size, n_samples):
     return int(np.clip(batch_size, 1, n_samples))
 
 
-def make_optimizer(estimator, n_params, dtype):
-    """The optimizer named by ``estimator.solver`` with its hyper-parameters."""
+def make_mlp_optimizer(estimator, n_params, dtype):
+    """The optimizer named by an MLP's ``solver``, with its hyper-parameters."""
     if estimator.solver == "sgd":
         hyper = dict(
             momentum=estimator.momentum,
@@ -56,16 +54,16 @@ def make_optimizer(estimator, n_params, dtype):
     return OPTIMIZERS[estimator.solver](n_params, dtype, **hyper)
 
 
-def make_schedule(estimator):
-    """The learning-rate schedule; as in scikit-learn, only ``sgd`` follows one."""
+def make_mlp_schedule(estimator):
+    """An MLP's learning-rate schedule; as in scikit-learn, only ``sgd`` follows one."""
     name = estimator.learning_rate if estimator.solver == "sgd" else "constant"
     return SCHEDULES[name](estimator.learning_rate_init, power_t=estimator.power_t)
 
 
-def split_validation(estimator, X, Y, sample_weight, rng):
-    """Hold out ``validation_fraction`` of the data for early stopping.
+def split_validation(estimator, X, Y, sample_weight, rng, stratify):
+    """Hold out ``estimator.validation_fraction`` of the data for early stopping.
 
-    Binary classification is stratified, as in scikit-learn's MLP.
+    ``stratify`` says whether the split keeps the class proportions of ``Y``.
     """
     n_validation = int(np.ceil(estimator.validation_fraction * X.shape[0]))
     if n_validation < 2 or n_validation >= X.shape[0]:
@@ -75,13 +73,12 @@ def split_validation(estimator, X, Y, sample_weight, rng):
             "Increase 'validation_fraction' or the size of your dataset, or set "
             "early_stopping=False."
         )
-    stratify = Y if is_classifier(estimator) and Y.shape[1] == 1 else None
     arrays = (X, Y) if sample_weight is None else (X, Y, sample_weight)
     parts = train_test_split(
         *arrays,
         random_state=rng,
         test_size=estimator.validation_fraction,
-        stratify=stratify,
+        stratify=Y if stratify else None,
     )
     X_train, X_val, Y_train, Y_val = parts[:4]
     w_train, w_val = parts[4:] if sample_weight is not None else (None, None)
@@ -89,33 +86,32 @@ def split_validation(estimator, X, Y, sample_weight, rng):
 
 
 def fit_stochastic(estimator, network, X, Y, sample_weight, rng, incremental):
-    """Mini-batch training of ``network`` with the estimator's settings."""
+    """Mini-batch training of ``network`` with the estimator's settings.
+
+    The estimator supplies its pieces through ``_make_optimizer``,
+    ``_make_schedule``, ``_make_monitor``, ``_stratify_validation`` and
+    ``_decode_targets``; optimizer and schedule persist between
+    ``partial_fit`` calls.
+    """
     if estimator.early_stopping and incremental:
         raise ValueError("partial_fit does not support early_stopping=True")
     if not incremental or not hasattr(estimator, "_optimizer"):
-        estimator._optimizer = make_optimizer(
-            estimator, network.params.size, network.dtype
+        estimator._optimizer = estimator._make_optimizer(
+            network.params.size, network.dtype
         )
-        estimator._schedule = make_schedule(estimator)
+        estimator._schedule = estimator._make_schedule()
     validation_score = None
     if estimator.early_stopping:
+        stratify = estimator._stratify_validation(Y)
         (X, Y, sample_weight), (X_val, Y_val, w_val) = split_validation(
-            estimator, X, Y, sample_weight, rng
+            estimator, X, Y, sample_weight, rng, stratify
         )
         y_val = estimator._decode_targets(Y_val)
 
         def validation_score():
             return estimator._score(X_val, y_val, w_val)
 
-    monitor = NoImprovement(
-        estimator.tol,
-        estimator.n_iter_no_change,
-        higher_is_better=estimator.early_stopping,
-        best=estimator.best_validation_score_
-        if estimator.early_stopping
-        else estimator.best_loss_,
-        count=estimator._no_improvement_count,
-    )
+    monitor = estimator._make_monitor()
     batch_size = resolve_batch_size(estimator.batch_size, X.shape[0])
     result = run_minibatch(
         network,

@@ -8,7 +8,13 @@ own NumPy backprop core.
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, _fit_context
+from sklearn.base import (
+    BaseEstimator,
+    ClassifierMixin,
+    RegressorMixin,
+    _fit_context,
+    is_classifier,
+)
 from sklearn.metrics import accuracy_score, r2_score
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils import check_random_state, gen_batches
@@ -32,11 +38,21 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ._core import ACTIVATIONS, LOSSES, OPTIMIZERS, SCHEDULES, Network, predict_output
+from ._core import (
+    ACTIVATIONS,
+    LOSSES,
+    OPTIMIZERS,
+    SCHEDULES,
+    Network,
+    NoImprovement,
+    predict_output,
+)
 from ._docstrings import fill_doc
 from ._fitting import (
     fit_lbfgs,
     fit_stochastic,
+    make_mlp_optimizer,
+    make_mlp_schedule,
     raise_diverged,
     warn_if_not_converged,
 )
@@ -177,6 +193,28 @@ class _BaseDeepMLP(BaseEstimator):
         network.set_weights(self.coefs_, self.intercepts_)
         self.coefs_, self.intercepts_ = network.coefs, network.intercepts
         return network
+
+    def _make_optimizer(self, n_params, dtype):
+        return make_mlp_optimizer(self, n_params, dtype)
+
+    def _make_schedule(self):
+        return make_mlp_schedule(self)
+
+    def _make_monitor(self):
+        """Progress monitor resuming the counts of earlier warm or partial fits."""
+        return NoImprovement(
+            self.tol,
+            self.n_iter_no_change,
+            higher_is_better=self.early_stopping,
+            best=self.best_validation_score_
+            if self.early_stopping
+            else self.best_loss_,
+            count=self._no_improvement_count,
+        )
+
+    def _stratify_validation(self, Y):
+        """Stratify the early-stopping split of binary targets, as scikit-learn does."""
+        return is_classifier(self) and Y.shape[1] == 1
 
     def _store_result(self, network, result, monitor):
         self.n_iter_ = result.n_iter

@@ -3,9 +3,10 @@
 Every smooth loss here is paired with its canonical link (identity + squared
 error, logistic + binary log-loss, softmax + log-loss, exp + Poisson deviance),
 so its gradient with respect to the raw output of the last layer is simply
-``output - Y``, weighted per sample; the perceptron criterion has its own. ``weights`` are per-sample weights already
-divided by their sum (``None`` means the plain mean), so every value is a
-weighted mean over samples of a sum over outputs.
+``output - Y``, weighted per sample; the perceptron criterion has its own.
+``weights`` are per-sample weights already divided by their sum (``None``
+means the plain mean), so every value is a weighted mean over samples of a sum
+over outputs.
 """
 
 import numpy as np
