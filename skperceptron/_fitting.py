@@ -26,10 +26,10 @@ class TrainingDivergedError(ValueError):
     """
 
 
-def resolve_batch_size(batch_size, n_samples):
-    """Resolve ``"auto"`` to ``min(200, n_samples)``; clip larger sizes, warning."""
+def resolve_batch_size(batch_size, n_samples, auto_size):
+    """Resolve ``"auto"`` with ``auto_size(n_samples)``; clip larger sizes, warning."""
     if batch_size == "auto":
-        return min(200, n_samples)
+        return min(auto_size(n_samples), n_samples)
     if batch_size > n_samples:
         warnings.warn(
             f"Got batch_size={batch_size} larger than the {n_samples} training "
@@ -112,7 +112,9 @@ def fit_stochastic(estimator, network, X, Y, sample_weight, rng, incremental):
             return estimator._score(X_val, y_val, w_val)
 
     monitor = estimator._make_monitor()
-    batch_size = resolve_batch_size(estimator.batch_size, X.shape[0])
+    batch_size = resolve_batch_size(
+        estimator.batch_size, X.shape[0], estimator._auto_batch_size
+    )
     result = run_minibatch(
         network,
         estimator._optimizer,
@@ -143,15 +145,19 @@ def fit_lbfgs(estimator, network, X, Y, sample_weight):
     )
 
 
-def warn_if_not_converged(estimator, result, incremental):
-    """Warn as scikit-learn does when training was cut short or ran out of budget."""
+def warn_if_interrupted(result):
+    """Warn that Ctrl-C cut training short; return True when it did."""
     if result.interrupted:
         warnings.warn(
             "Training interrupted by user; the estimator keeps the weights of "
             f"the last completed epoch ({result.n_iter} in this call)."
         )
-        return
-    if incremental or result.diverged:
+    return result.interrupted
+
+
+def warn_if_not_converged(estimator, result, incremental):
+    """Warn as scikit-learn's MLP does when the iteration budget ran out."""
+    if warn_if_interrupted(result) or incremental or result.diverged:
         return
     if estimator.solver == "lbfgs" and not result.converged:
         warnings.warn(
@@ -168,11 +174,10 @@ def warn_if_not_converged(estimator, result, incremental):
         )
 
 
-def raise_diverged(estimator, result):
-    """Stop a fit whose loss became non-finite, with advice on what to change."""
+def raise_diverged(result, settings):
+    """Stop a fit whose loss became non-finite, naming the ``settings`` to change."""
     raise TrainingDivergedError(
-        f"Training diverged: {result.message} (solver={estimator.solver!r}, "
-        f"learning_rate_init={estimator.learning_rate_init!r}). The estimator "
-        "keeps the last weights with a finite loss. Lower learning_rate_init, "
-        "increase alpha, or scale the inputs (e.g. with StandardScaler)."
+        f"Training diverged: {result.message} ({settings}). The estimator keeps "
+        "the last weights with a finite loss. Lower the learning rate, increase "
+        "the penalty, or scale the inputs (e.g. with StandardScaler)."
     )

@@ -82,6 +82,11 @@ def _validate_sample_weight(sample_weight, X):
 class _BaseDeepMLP(BaseEstimator):
     """Parameters, fit skeleton and forward pass shared by both deep estimators."""
 
+    @staticmethod
+    def _auto_batch_size(n_samples):
+        """scikit-learn's MLP default: batches of 200 samples."""
+        return 200
+
     _parameter_constraints: dict = {
         "hidden_layer_sizes": [
             "array-like",
@@ -149,7 +154,11 @@ class _BaseDeepMLP(BaseEstimator):
         self._store_result(network, result, monitor)
         if result.diverged or not np.isfinite(network.params).all():
             self._recover_from_divergence(network, start_params, X)
-            raise_diverged(self, result)
+            raise_diverged(
+                result,
+                f"solver={self.solver!r}, "
+                f"learning_rate_init={self.learning_rate_init!r}",
+            )
         warn_if_not_converged(self, result, incremental)
         return self
 

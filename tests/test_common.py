@@ -2,16 +2,38 @@
 
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skperceptron import DeepMLPClassifier, DeepMLPRegressor
+from skperceptron import DeepMLPClassifier, DeepMLPRegressor, PerceptronClassifier
 
 SOLVERS = ("adam", "sgd", "lbfgs")
+ACTIVATIONS = ("step", "sigmoid")
 
 ESTIMATORS = [
     *(DeepMLPClassifier(max_iter=100, solver=solver) for solver in SOLVERS),
     *(DeepMLPRegressor(max_iter=100, solver=solver) for solver in SOLVERS),
+    *(PerceptronClassifier(max_iter=5, activation=a) for a in ACTIVATIONS),
 ]
 
+MINI_BATCH_WEIGHTS = (
+    "With several mini-batches per epoch, a sample of weight k takes one step "
+    "where its k copies may fall in different batches; the same two checks are "
+    "expected to fail for sklearn.linear_model.Perceptron."
+)
 
-@parametrize_with_checks(ESTIMATORS)
+
+def expected_failed_checks(estimator):
+    """Check name -> reason: only the two sklearn declares for its Perceptron.
+
+    tests/test_perceptron.py shows that with one batch per epoch the weights
+    are exactly equivalent to repetition.
+    """
+    if isinstance(estimator, PerceptronClassifier):
+        return {
+            "check_sample_weight_equivalence_on_dense_data": MINI_BATCH_WEIGHTS,
+            "check_sample_weight_equivalence_on_sparse_data": MINI_BATCH_WEIGHTS,
+        }
+    return {}
+
+
+@parametrize_with_checks(ESTIMATORS, expected_failed_checks=expected_failed_checks)
 def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)

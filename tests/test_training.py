@@ -104,10 +104,11 @@ def test_gatherer_without_order_yields_views_in_row_order():
     assert all(batch[2] is None for batch in batches)
 
 
-def test_gathered_batches_reuse_one_buffer():
+def test_gathered_batches_are_contiguous_copies():
     X, Y = np.arange(20.0).reshape(10, 2), np.arange(10.0)[:, np.newaxis]
     first, second, _ = BatchGatherer(X, Y, None, 4).batches(np.arange(10)[::-1])
-    assert np.shares_memory(first[0], second[0])
+    assert first[0].flags["C_CONTIGUOUS"] and second[0].flags["C_CONTIGUOUS"]
+    assert not np.shares_memory(first[0], X)
 
 
 def test_gatherer_with_sparse_input_matches_dense_rows():

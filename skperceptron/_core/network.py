@@ -51,6 +51,12 @@ class Network:
     penalty_per_weight_sum : bool
         When True (scikit-learn's MLP), the penalty of a batch is divided by the
         batch's total sample weight, as the data loss is.
+    weights_per_batch : bool
+        When True (scikit-learn's MLP), a batch's sample weights are divided by
+        their own sum, so the batch loss is a weighted mean. When False they
+        are divided by the batch's sample count: weights keep their size from
+        batch to batch (a heavy sample weighs more even in a batch of one), and
+        the caller scales them to a mean of 1 over the data set.
     fit_intercept : bool
         When False the biases get a zero gradient, so they stay where they are.
     """
@@ -66,6 +72,7 @@ class Network:
         alpha=0.0,
         l1_ratio=0.0,
         penalty_per_weight_sum=True,
+        weights_per_batch=True,
         fit_intercept=True,
     ):
         self.layer_units = list(layer_units)
@@ -75,6 +82,7 @@ class Network:
         self.penalty = PENALTIES[penalty]
         self.alpha, self.l1_ratio = alpha, l1_ratio
         self.penalty_per_weight_sum = penalty_per_weight_sum
+        self.weights_per_batch = weights_per_batch
         self.fit_intercept = fit_intercept
         shapes = _layer_shapes(self.layer_units)
         self.n_coefs = sum(fan_in * fan_out for fan_in, fan_out in shapes)
@@ -139,7 +147,9 @@ class Network:
             weight_sum, weights = n_samples, None
         else:
             weight_sum = float(sample_weight.sum())
-            weights = sample_weight / weight_sum
+            weights = sample_weight / (
+                weight_sum if self.weights_per_batch else n_samples
+            )
         outputs, deltas = self._buffers(n_samples)
         self.forward(X)
         loss = self.loss.value(Y, outputs[-1], weights)

@@ -24,21 +24,38 @@ class NoImprovement:
         Best value seen before (kept across ``warm_start``/``partial_fit``).
     count : int
         Epochs without improvement carried over from an earlier call.
+    skip_first : bool
+        Ignore the first value. The perceptron criterion of an all-zero weight
+        vector is exactly 0 (every sample lies on the boundary), a value no
+        later epoch could beat although nothing has been learnt yet.
     """
 
-    def __init__(self, tol, n_iter_no_change, *, higher_is_better, best=None, count=0):
+    def __init__(
+        self,
+        tol,
+        n_iter_no_change,
+        *,
+        higher_is_better,
+        best=None,
+        count=0,
+        skip_first=False,
+    ):
         self.tol = tol
         self.n_iter_no_change = n_iter_no_change
         self.sign = 1.0 if higher_is_better else -1.0
         self.best = best if best is not None else -self.sign * np.inf
         self.count = count
         self.best_params = None
+        self._skip_next = skip_first
 
     def update(self, value, params=None):
         """Record an epoch's value; return True when it is the best so far.
 
         ``params`` (the flat weights) are copied when they score best.
         """
+        if self._skip_next:
+            self._skip_next = False
+            return False
         signed, best = self.sign * value, self.sign * self.best
         self.count = self.count + 1 if signed < best + self.tol else 0
         if signed <= best:

@@ -1,0 +1,580 @@
+"""PerceptronClassifier: the lecture's single neuron, drop-in for sklearn's Perceptron.
+
+A network with no hidden layer: ``z = x . w + b`` through a non-linearity.
+With ``activation="step"`` it learns by Rosenblatt's rule (the perceptron
+criterion, one-vs-rest over classes) exactly like scikit-learn's
+``Perceptron``; with ``activation="sigmoid"`` it is the smooth neuron trained
+by gradient descent on the log-loss, with calibrated probabilities. Both run
+on the same core network and mini-batch loop as the deep estimators.
+"""
+
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.special import expit
+from sklearn.base import BaseEstimator, _fit_context
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model._base import LinearClassifierMixin, SparseCoefMixin
+from sklearn.preprocessing import LabelBinarizer
+from sklearn.utils import check_random_state, compute_class_weight
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.extmath import softmax
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.multiclass import (
+    _check_partial_fit_first_call,
+    check_classification_targets,
+    unique_labels,
+)
+from sklearn.utils.validation import validate_data
+
+from ._core import OPTIMIZERS, PENALTIES, SCHEDULES, Network, NoImprovement
+from ._fitting import fit_stochastic, raise_diverged, warn_if_interrupted
+from ._mlp import _validate_sample_weight
+
+# activation -> (loss for two classes, loss for more, target labels (neg, pos))
+_LOSSES_BY_ACTIVATION = {
+    "step": ("perceptron", "perceptron", (-1, 1)),
+    "sigmoid": ("binary_log_loss", "log_loss", (0, 1)),
+}
+
+
+def _has_probabilities(estimator):
+    if estimator.activation != "sigmoid":
+        raise AttributeError(
+            "predict_proba is only available with activation='sigmoid'; "
+            f"activation={estimator.activation!r} gives hard decisions."
+        )
+    return True
+
+
+class PerceptronClassifier(SparseCoefMixin, LinearClassifierMixin, BaseEstimator):
+    """The perceptron: a weighted sum, a bias and a non-linearity.
+
+    A drop-in replacement for :class:`sklearn.linear_model.Perceptron` (same
+    parameters, defaults, methods and fitted attributes) built on
+    skperceptron's NumPy core as a network with no hidden layer. Two
+    parameters come on top: ``activation`` chooses between Rosenblatt's step
+    neuron and the smooth sigmoid neuron, and ``batch_size`` sets how many
+    samples each gradient step averages over.
+
+    Parameters
+    ----------
+    penalty : {'l2', 'l1', 'elasticnet'}, default=None
+        Regularisation added to the loss: ``0.5 * alpha * ||w||^2``,
+        ``alpha * ||w||_1`` or their mix set by ``l1_ratio``.
+
+    alpha : float, default=0.0001
+        Strength of the penalty (unused when ``penalty=None``).
+
+    l1_ratio : float, default=0.15
+        Share of L1 in the elastic net, in [0, 1].
+
+    fit_intercept : bool, default=True
+        Whether to learn the bias ``b``; when False the data should be centred.
+
+    max_iter : int, default=1000
+        Maximum number of epochs of :meth:`fit` (:meth:`partial_fit` runs one).
+
+    tol : float or None, default=1e-3
+        Training stops once the epoch loss has not dropped by ``tol`` below
+        its best for ``n_iter_no_change`` epochs in a row (with
+        ``early_stopping``, once the validation accuracy has not risen by
+        ``tol``). None runs all ``max_iter`` epochs.
+
+    shuffle : bool, default=True
+        Whether to reshuffle the samples before each epoch.
+
+    verbose : int, default=0
+        Print the loss after each epoch when positive.
+
+    eta0 : float, default=1.0
+        The learning rate, constant over training.
+
+    n_jobs : int, default=None
+        Accepted for compatibility. The one-vs-rest problems are solved
+        together in one matrix product per batch, which already uses every
+        core the BLAS library is allowed, so no worker processes are started.
+
+    random_state : int, RandomState instance or None, default=0
+        Seeds the shuffling and the early-stopping split.
+
+    early_stopping : bool, default=False
+        Whether to hold out ``validation_fraction`` of the data, stop when its
+        accuracy stops improving and keep the best weights.
+
+    validation_fraction : float, default=0.1
+        Share of the training data held out for early stopping, in (0, 1).
+
+    n_iter_no_change : int, default=5
+        Number of epochs without improvement before stopping.
+
+    class_weight : dict, 'balanced' or None, default=None
+        Weight of each class, multiplying the sample weights: ``{label:
+        weight}``, or ``'balanced'`` for ``n_samples / (n_classes *
+        np.bincount(y))``.
+
+    warm_start : bool, default=False
+        Whether :meth:`fit` starts from the previous solution.
+
+    activation : {'step', 'sigmoid'}, default='step'
+        The neuron's non-linearity. ``'step'`` is Rosenblatt's perceptron:
+        predictions are the sign of ``z`` and learning follows the perceptron
+        criterion ``max(0, -y z)``, one-vs-rest for several classes, as
+        scikit-learn does. ``'sigmoid'`` is the lecture's smooth neuron:
+        ``p = 1 / (1 + exp(-z))`` trained on the log-loss, with a softmax over
+        the classes when there are more than two, so :meth:`predict_proba`
+        rows sum to 1.
+
+    batch_size : int or 'auto', default='auto'
+        Samples per gradient step; the step follows their averaged gradient.
+        ``1`` is the classic per-sample rule. ``'auto'`` aims at about a
+        thousand steps per epoch: ``n_samples // 1000`` clipped to [16, 256]
+        (and to ``n_samples``), so small data sets get many small steps, as
+        Rosenblatt's rule does, and large ones get vectorised batches.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Class labels seen during fit.
+
+    coef_ : ndarray of shape (1, n_features) or (n_classes, n_features)
+        Weights ``w``: one row for two classes, one per class otherwise.
+
+    intercept_ : ndarray of shape (1,) or (n_classes,)
+        Biases ``b``.
+
+    n_features_in_ : int
+        Number of features seen during fit.
+
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when X has string column names.
+
+    n_iter_ : int
+        Number of epochs run by the last call.
+
+    t_ : int
+        Number of samples seen by the weight updates, plus one
+        (``n_iter_ * n_samples + 1`` after one fit), as in scikit-learn.
+
+    loss_curve_ : list of float
+        Training loss after each epoch.
+
+    See Also
+    --------
+    DeepMLPClassifier : Stack hidden layers on top of this neuron.
+    sklearn.linear_model.Perceptron : The scikit-learn original.
+
+    Notes
+    -----
+    Each step moves the weights against the gradient of the loss averaged over
+    a batch: with ``activation='step'`` that adds ``eta0 * y * x`` for every
+    sample on the wrong side of the boundary, averaged over the batch,
+
+    .. math:: w \\leftarrow w + \\frac{\\eta_0}{|B|} \\sum_{i \\in B,\\,
+              y_i z_i \\le 0} y_i x_i .
+
+    On linearly separable data the perceptron convergence theorem guarantees
+    that every training sample ends on the right side.
+
+    With ``early_stopping`` the weights of the best validation epoch are
+    kept (scikit-learn keeps the last epoch's).
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_breast_cancer
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> from skperceptron import PerceptronClassifier
+    >>> X, y = load_breast_cancer(return_X_y=True)
+    >>> X = StandardScaler().fit_transform(X)
+    >>> clf = PerceptronClassifier().fit(X, y)
+    >>> clf.coef_.shape
+    (1, 30)
+    >>> round(clf.score(X, y), 2)
+    0.99
+    >>> smooth = PerceptronClassifier(activation="sigmoid", eta0=0.1).fit(X, y)
+    >>> smooth.predict_proba(X[:1]).round(3)
+    array([[1., 0.]])
+    """
+
+    _parameter_constraints: dict = {
+        "penalty": [StrOptions({k for k in PENALTIES if k is not None}), None],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "l1_ratio": [Interval(Real, 0, 1, closed="both")],
+        "fit_intercept": ["boolean"],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, None, None, closed="neither"), None],
+        "shuffle": ["boolean"],
+        "verbose": ["verbose"],
+        "eta0": [Interval(Real, 0, None, closed="neither")],
+        "n_jobs": [Integral, None],
+        "random_state": ["random_state"],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "class_weight": [StrOptions({"balanced"}), dict, None],
+        "warm_start": ["boolean"],
+        "activation": [StrOptions(set(_LOSSES_BY_ACTIVATION))],
+        "batch_size": [
+            StrOptions({"auto"}),
+            Interval(Integral, 1, None, closed="left"),
+        ],
+    }
+
+    def __init__(
+        self,
+        *,
+        penalty=None,
+        alpha=0.0001,
+        l1_ratio=0.15,
+        fit_intercept=True,
+        max_iter=1000,
+        tol=1e-3,
+        shuffle=True,
+        verbose=0,
+        eta0=1.0,
+        n_jobs=None,
+        random_state=0,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=5,
+        class_weight=None,
+        warm_start=False,
+        activation="step",
+        batch_size="auto",
+    ):
+        self.penalty = penalty
+        self.alpha = alpha
+        self.l1_ratio = l1_ratio
+        self.fit_intercept = fit_intercept
+        self.max_iter = max_iter
+        self.tol = tol
+        self.shuffle = shuffle
+        self.verbose = verbose
+        self.eta0 = eta0
+        self.n_jobs = n_jobs
+        self.random_state = random_state
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.class_weight = class_weight
+        self.warm_start = warm_start
+        self.activation = activation
+        self.batch_size = batch_size
+
+    @staticmethod
+    def _auto_batch_size(n_samples):
+        """About a thousand steps per epoch, in batches of 16 to 256 samples."""
+        return int(np.clip(n_samples // 1000, 16, 256))
+
+    # -- the pieces the shared mini-batch loop asks for -------------------------
+
+    def _make_optimizer(self, n_params, dtype):
+        return OPTIMIZERS["sgd"](
+            n_params, dtype, momentum=0.0, nesterovs_momentum=False
+        )
+
+    def _make_schedule(self):
+        return SCHEDULES["constant"](self.eta0)
+
+    def _make_monitor(self):
+        """Stop after ``n_iter_no_change`` epochs without progress (tol=None: never).
+
+        A training-loss monitor ignores an epoch that starts from all-zero
+        weights, whose perceptron criterion is a meaningless 0.
+        """
+        if self.tol is None:
+            return NoImprovement(0.0, np.inf, higher_is_better=self.early_stopping)
+        # scikit-learn's SGD stops when the count reaches n_iter_no_change
+        return NoImprovement(
+            self.tol,
+            self.n_iter_no_change - 1,
+            higher_is_better=self.early_stopping,
+            skip_first=self._starts_untrained and not self.early_stopping,
+        )
+
+    def _stratify_validation(self, Y):
+        return True
+
+    def _decode_targets(self, Y):
+        return self._label_binarizer.inverse_transform(Y)
+
+    def _score(self, X, y, sample_weight=None):
+        """Accuracy of the current weights on already validated data."""
+        scores = self._decision(X)
+        y_pred = self.classes_[
+            scores.argmax(axis=1)
+            if scores.shape[1] > 1
+            else (scores[:, 0] > 0).astype(int)
+        ]
+        return float(np.average(y_pred == y, weights=sample_weight))
+
+    # -- fitting --------------------------------------------------------------------
+
+    def _loss_name(self):
+        binary_loss, multiclass_loss, _ = _LOSSES_BY_ACTIVATION[self.activation]
+        return binary_loss if len(self.classes_) == 2 else multiclass_loss
+
+    def _set_classes(self, y, incremental):
+        """Fix ``classes_`` on a fresh fit; check ``y`` against them otherwise."""
+        classes = unique_labels(y)
+        if not incremental and not (self.warm_start and hasattr(self, "coef_")):
+            if len(classes) < 2:
+                raise ValueError(
+                    "The number of classes has to be greater than one; got "
+                    f"1 class ({classes[0]!r}) in y."
+                )
+            self.classes_ = classes
+        elif (
+            self.warm_start
+            and not incremental
+            and not np.array_equal(classes, self.classes_)
+        ):
+            raise ValueError(
+                "warm_start can only be used where `y` has the same classes as in "
+                f"the previous call to fit: previously {self.classes_}, now {classes}."
+            )
+        unknown = np.setdiff1d(classes, self.classes_)
+        if len(unknown):
+            raise ValueError(
+                f"`y` has classes not in `self.classes_`: {unknown}. "
+                f"`self.classes_` is {self.classes_}; pass every class to the first "
+                "partial_fit call with `classes=`."
+            )
+        neg_label, pos_label = _LOSSES_BY_ACTIVATION[self.activation][2]
+        self._label_binarizer = LabelBinarizer(neg_label=neg_label, pos_label=pos_label)
+        self._label_binarizer.fit(self.classes_)
+
+    def _sample_weight(self, y, sample_weight, X):
+        """Sample weights times class weights (None when both are absent)."""
+        sample_weight = _validate_sample_weight(sample_weight, X)
+        if self.class_weight is None:
+            return sample_weight
+        weight_of_class = compute_class_weight(
+            self.class_weight, classes=self.classes_, y=y
+        )
+        per_sample = weight_of_class[np.searchsorted(self.classes_, y)].astype(X.dtype)
+        return per_sample if sample_weight is None else sample_weight * per_sample
+
+    def _mean_one_weights(self, y, sample_weight, X):
+        """Sample times class weights scaled to mean 1, or None when there are none.
+
+        Each batch's loss is the mean of weight x loss over its samples, so the
+        full-data objective is the weighted mean loss whatever the batch size,
+        and a heavy sample counts as much in a batch of one as in a large one.
+        """
+        sample_weight = self._sample_weight(y, sample_weight, X)
+        if sample_weight is None:
+            return None
+        if not sample_weight.any():
+            raise ValueError("The sample and class weights are all zero.")
+        return sample_weight / sample_weight.mean()
+
+    def _starting_weights(
+        self, n_features, dtype, coef_init, intercept_init, first_pass
+    ):
+        """``(W, b)`` to start from: given, previous (warm start) or zeros."""
+        n_outputs = 1 if len(self.classes_) == 2 else len(self.classes_)
+        if not first_pass:
+            coef = self.coef_.toarray() if sp.issparse(self.coef_) else self.coef_
+            return coef, self.intercept_
+        coef = np.zeros((n_outputs, n_features), dtype=dtype)
+        intercept = np.zeros(n_outputs, dtype=dtype)
+        if coef_init is not None:
+            coef[...] = _checked_init(coef_init, coef.shape, "coef_init")
+        if intercept_init is not None:
+            intercept[...] = _checked_init(
+                intercept_init, intercept.shape, "intercept_init"
+            )
+        return coef, intercept
+
+    def _build_network(self, coef, intercept, dtype):
+        """A one-layer network holding ``coef``; coef_/intercept_ become its views."""
+        n_outputs, n_features = coef.shape
+        network = Network(
+            [n_features, n_outputs],
+            "identity",
+            self._loss_name(),
+            dtype,
+            penalty=self.penalty,
+            alpha=self.alpha,
+            l1_ratio=self.l1_ratio,
+            penalty_per_weight_sum=False,
+            weights_per_batch=False,
+            fit_intercept=self.fit_intercept,
+        )
+        network.set_weights([np.transpose(coef)], [intercept])
+        self.coef_, self.intercept_ = network.coefs[0].T, network.intercepts[0]
+        return network
+
+    def _fit(
+        self, X, y, sample_weight, incremental, coef_init=None, intercept_init=None
+    ):
+        first_pass = not hasattr(self, "coef_") or not (self.warm_start or incremental)
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            accept_sparse="csr",
+            dtype=(np.float64, np.float32),
+            reset=first_pass,
+        )
+        check_classification_targets(y)
+        self._set_classes(y, incremental)
+        sample_weight = self._mean_one_weights(y, sample_weight, X)
+        Y = self._label_binarizer.transform(y).astype(X.dtype)
+        coef, intercept = self._starting_weights(
+            X.shape[1], X.dtype, coef_init, intercept_init, first_pass
+        )
+        if first_pass:
+            self.t_, self.loss_curve_ = 1, []
+        network = self._build_network(coef, intercept, X.dtype)
+        start_params = network.params.copy()
+        self._starts_untrained = not start_params.any()
+        rng = check_random_state(self.random_state)
+        result, monitor = fit_stochastic(
+            self, network, X, Y, sample_weight, rng, incremental
+        )
+        if monitor.best_params is not None:
+            network.params[...] = monitor.best_params
+        self._store_result(result)
+        if result.diverged:
+            network.params[...] = start_params
+            self.__dict__.pop("_optimizer", None)
+            raise_diverged(
+                result, f"eta0={self.eta0!r}, activation={self.activation!r}"
+            )
+        self._warn_if_not_converged(result, incremental)
+        return self
+
+    def _store_result(self, result):
+        self.n_iter_ = result.n_iter
+        self.t_ = result.n_samples_seen
+        self.loss_curve_.extend(result.loss_curve)
+
+    def _warn_if_not_converged(self, result, incremental):
+        if warn_if_interrupted(result) or incremental or self.tol is None:
+            return
+        if not result.converged and result.n_iter == self.max_iter:
+            warnings.warn(
+                "Maximum number of iteration reached before convergence. "
+                f"Consider increasing max_iter (now {self.max_iter}) to improve "
+                "the fit.",
+                ConvergenceWarning,
+            )
+
+    # -- public API -------------------------------------------------------------------
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, coef_init=None, intercept_init=None, sample_weight=None):
+        """Fit the perceptron with mini-batch gradient steps.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,)
+            Class labels.
+        coef_init : ndarray of shape (n_classes, n_features), default=None
+            Starting weights (one row for two classes); zeros when None.
+        intercept_init : ndarray of shape (n_classes,), default=None
+            Starting biases (one value for two classes); zeros when None.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weight of each sample; zero drops a sample.
+
+        Returns
+        -------
+        self : object
+            The fitted estimator.
+        """
+        return self._fit(X, y, sample_weight, False, coef_init, intercept_init)
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """Update the perceptron with one epoch over ``(X, y)``.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,)
+            Class labels.
+        classes : array-like of shape (n_classes,), default=None
+            Every class of the whole stream; required on the first call.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weight of each sample.
+
+        Returns
+        -------
+        self : object
+            The updated estimator.
+        """
+        if self.class_weight == "balanced":
+            raise ValueError(
+                "class_weight='balanced' is not supported by partial_fit: the class "
+                "frequencies of the whole stream are unknown. Compute them once "
+                "with sklearn.utils.compute_class_weight('balanced', classes=..., "
+                "y=...) on a representative sample and pass the dict instead."
+            )
+        if _check_partial_fit_first_call(self, classes):
+            self.__dict__.pop("coef_", None)
+        return self._fit(X, y, sample_weight, True)
+
+    @available_if(_has_probabilities)
+    def predict_proba(self, X):
+        """Probability of each class (``activation='sigmoid'`` only).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Class probabilities, columns ordered as ``classes_``; each row sums
+            to 1 (sigmoid for two classes, softmax for more).
+        """
+        scores = self.decision_function(X)
+        if scores.ndim == 1:
+            positive = expit(scores)
+            return np.column_stack([1 - positive, positive])
+        return softmax(scores)
+
+    @available_if(_has_probabilities)
+    def predict_log_proba(self, X):
+        """Logarithm of :meth:`predict_proba` (``activation='sigmoid'`` only).
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Input data.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+            Log-probability of each class, columns ordered as ``classes_``.
+        """
+        with np.errstate(divide="ignore"):
+            return np.log(self.predict_proba(X))
+
+    def _decision(self, X):
+        """Raw scores ``X @ coef_.T + intercept_`` of already validated ``X``."""
+        return np.asarray(X @ self.coef_.T) + self.intercept_
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
+
+def _checked_init(values, shape, name):
+    """``values`` as an array of ``shape`` (a vector is accepted for one row)."""
+    values = np.asarray(values, dtype=np.float64)
+    if values.size != int(np.prod(shape)):
+        raise ValueError(
+            f"Provided {name} does not match dataset: expected shape {shape}, "
+            f"got {values.shape}."
+        )
+    return values.reshape(shape)
