@@ -13,7 +13,6 @@ from sklearn.model_selection import train_test_split
 from ._core import (
     OPTIMIZERS,
     SCHEDULES,
-    BatchGatherer,
     run_lbfgs,
     run_minibatch,
 )
@@ -89,7 +88,8 @@ def fit_stochastic(estimator, network, X, Y, sample_weight, rng, incremental):
     """Mini-batch training of ``network`` with the estimator's settings.
 
     The estimator supplies its pieces through ``_make_optimizer``,
-    ``_make_schedule``, ``_make_monitor``, ``_stratify_validation`` and
+    ``_make_schedule``, ``_make_monitor``, ``_batches`` (a class of
+    ``_core.batches``), ``_auto_batch_size``, ``_stratify_validation`` and
     ``_decode_targets``; optimizer and schedule persist between
     ``partial_fit`` calls.
     """
@@ -115,15 +115,16 @@ def fit_stochastic(estimator, network, X, Y, sample_weight, rng, incremental):
     batch_size = resolve_batch_size(
         estimator.batch_size, X.shape[0], estimator._auto_batch_size
     )
+    batches = estimator._batches(
+        X, Y, sample_weight, batch_size, rng if estimator.shuffle else None
+    )
     result = run_minibatch(
         network,
         estimator._optimizer,
         estimator._schedule,
         monitor,
-        BatchGatherer(X, Y, sample_weight, batch_size),
+        batches,
         max_iter=1 if incremental else estimator.max_iter,
-        shuffle=estimator.shuffle,
-        rng=rng,
         validation_score=validation_score,
         n_samples_seen=estimator.t_,
         verbose=estimator.verbose,

@@ -45,6 +45,7 @@ from ._core import (
     SCHEDULES,
     Network,
     NoImprovement,
+    SampleShuffledBatches,
     predict_output,
 )
 from ._docstrings import fill_doc
@@ -81,6 +82,9 @@ def _validate_sample_weight(sample_weight, X):
 
 class _BaseDeepMLP(BaseEstimator):
     """Parameters, fit skeleton and forward pass shared by both deep estimators."""
+
+    # a new permutation every epoch, drawn as scikit-learn's MLP draws it
+    _batches = SampleShuffledBatches
 
     @staticmethod
     def _auto_batch_size(n_samples):

@@ -9,13 +9,15 @@ from sklearn.utils import shuffle as sklearn_shuffle
 from skperceptron._core import (
     OPTIMIZERS,
     SCHEDULES,
-    BatchGatherer,
+    BlockShuffledBatches,
     Network,
     NoImprovement,
+    SampleShuffledBatches,
     run_lbfgs,
     run_minibatch,
 )
-from skperceptron._core.training import _shuffled, run_epoch
+from skperceptron._core.batches import shuffled
+from skperceptron._core.training import run_epoch
 
 N_SAMPLES, N_FEATURES = 30, 3
 
@@ -49,14 +51,13 @@ def train(
 ):
     """``run_minibatch`` with SGD and small defaults; ``options`` pass through."""
     options.setdefault("max_iter", 20)
-    options.setdefault("shuffle", True)
+    rng = np.random.RandomState(seed) if options.pop("shuffle", True) else None
     return run_minibatch(
         network,
         OPTIMIZERS["sgd"](network.params.size, network.dtype),
         schedule or SCHEDULES["constant"](learning_rate),
         monitor or NoImprovement(1e-4, 5, higher_is_better=False),
-        BatchGatherer(X, Y, None, batch_size),
-        rng=np.random.RandomState(seed),
+        SampleShuffledBatches(X, Y, None, batch_size, rng),
         **options,
     )
 
@@ -71,19 +72,20 @@ class CountingOptimizer:
         self.n_steps += 1
 
 
-def collect_batches(gatherer, order=None):
-    """Copies of every batch (the gatherer reuses its buffers)."""
+def collect_batches(batches):
+    """Copies of every batch of one epoch."""
     return [
         tuple(None if part is None else part.copy() for part in batch)
-        for batch in gatherer.batches(order)
+        for batch in batches.epoch()
     ]
 
 
-def test_gatherer_yields_each_row_once_in_order_with_a_short_last_batch():
+def test_sample_shuffled_batches_follow_sklearns_permutation():
     X = np.arange(20.0).reshape(10, 2)
     Y, sample_weight = np.arange(10.0)[:, np.newaxis], np.arange(10.0) / 10
-    order = np.random.RandomState(0).permutation(10)
-    batches = collect_batches(BatchGatherer(X, Y, sample_weight, 4), order)
+    order = sklearn_shuffle(np.arange(10), random_state=np.random.RandomState(0))
+    batches = SampleShuffledBatches(X, Y, sample_weight, 4, np.random.RandomState(0))
+    batches = collect_batches(batches)
     assert [len(batch[0]) for batch in batches] == [4, 4, 2]
     assert_array_equal(np.concatenate([batch[0] for batch in batches]), X[order])
     assert_array_equal(np.concatenate([batch[1] for batch in batches]), Y[order])
@@ -92,9 +94,35 @@ def test_gatherer_yields_each_row_once_in_order_with_a_short_last_batch():
     )
 
 
-def test_gatherer_without_order_yields_views_in_row_order():
+@pytest.mark.parametrize("kind", [SampleShuffledBatches, BlockShuffledBatches])
+def test_every_epoch_sees_every_row_once(kind):
+    X = np.arange(46.0).reshape(23, 2)
+    Y, sample_weight = np.arange(23.0)[:, np.newaxis], np.arange(23.0)
+    batches = kind(X, Y, sample_weight, 5, np.random.RandomState(1))
+    orders = []
+    for _ in range(4):
+        epoch = collect_batches(batches)
+        rows = np.concatenate([batch[1][:, 0] for batch in epoch])
+        assert sorted(rows) == list(range(23))
+        assert_array_equal(np.concatenate([b[2] for b in epoch]), rows)
+        assert_array_equal(np.concatenate([b[0] for b in epoch])[:, 0], 2 * rows)
+        assert all(len(batch[0]) <= 5 for batch in epoch)
+        orders.append(rows.tolist())
+    assert len({tuple(order) for order in orders}) > 1  # epochs differ
+
+
+def test_block_batches_are_views_of_one_shuffled_copy():
+    X, Y = np.arange(40.0).reshape(20, 2), np.arange(20.0)[:, np.newaxis]
+    batches = BlockShuffledBatches(X, Y, None, 6, np.random.RandomState(0))
+    epoch = list(batches.epoch())
+    assert all(np.shares_memory(batch[0], batches.X) for batch in epoch)
+    assert not np.shares_memory(batches.X, X)
+
+
+@pytest.mark.parametrize("kind", [SampleShuffledBatches, BlockShuffledBatches])
+def test_without_rng_batches_are_views_in_row_order(kind):
     X, Y = np.arange(20.0).reshape(10, 2), np.arange(10.0)[:, np.newaxis]
-    batches = list(BatchGatherer(X, Y, None, 4).batches())
+    batches = list(kind(X, Y, None, 4).epoch())
     assert [batch[1][:, 0].tolist() for batch in batches] == [
         [0, 1, 2, 3],
         [4, 5, 6, 7],
@@ -106,7 +134,8 @@ def test_gatherer_without_order_yields_views_in_row_order():
 
 def test_gathered_batches_are_contiguous_copies():
     X, Y = np.arange(20.0).reshape(10, 2), np.arange(10.0)[:, np.newaxis]
-    first, second, _ = BatchGatherer(X, Y, None, 4).batches(np.arange(10)[::-1])
+    batches = SampleShuffledBatches(X, Y, None, 4, np.random.RandomState(0))
+    first, second, _ = batches.epoch()
     assert first[0].flags["C_CONTIGUOUS"] and second[0].flags["C_CONTIGUOUS"]
     assert not np.shares_memory(first[0], X)
 
@@ -114,10 +143,11 @@ def test_gathered_batches_are_contiguous_copies():
 def test_gatherer_with_sparse_input_matches_dense_rows():
     dense_X = np.eye(10)[:, :4] * 3.0
     Y = np.arange(10.0)[:, np.newaxis]
-    order = np.random.RandomState(1).permutation(10)
-    sparse_batches = collect_batches(
-        BatchGatherer(sp.csr_matrix(dense_X), Y, None, 3), order
+    order = sklearn_shuffle(np.arange(10), random_state=np.random.RandomState(1))
+    batches = SampleShuffledBatches(
+        sp.csr_matrix(dense_X), Y, None, 3, np.random.RandomState(1)
     )
+    sparse_batches = collect_batches(batches)
     assert all(sp.issparse(batch[0]) for batch in sparse_batches)
     stacked = sp.vstack([batch[0] for batch in sparse_batches]).toarray()
     assert_array_equal(stacked, dense_X[order])
@@ -127,7 +157,7 @@ def test_shuffle_draws_what_sklearn_shuffle_draws():
     our_order, their_order = np.arange(17), np.arange(17)
     ours, theirs = np.random.RandomState(3), np.random.RandomState(3)
     for _ in range(3):  # each epoch permutes the previous epoch's order
-        our_order = _shuffled(our_order, ours)
+        our_order = shuffled(our_order, ours)
         their_order = sklearn_shuffle(their_order, random_state=theirs)
         assert_array_equal(our_order, their_order)
 
@@ -137,7 +167,7 @@ def test_epoch_loss_without_steps_is_the_full_batch_loss():
     network = make_network()
     optimizer = CountingOptimizer()
     epoch_loss = run_epoch(
-        network, optimizer, 0.1, BatchGatherer(X, Y, None, 8).batches()
+        network, optimizer, 0.1, SampleShuffledBatches(X, Y, None, 8).epoch()
     )
     assert optimizer.n_steps == 4  # 8 + 8 + 8 + 6 rows
     assert epoch_loss == pytest.approx(network.loss_and_gradient(X, Y))
@@ -148,7 +178,7 @@ def test_epoch_skips_batches_with_only_zero_weights():
     sample_weight = np.ones(N_SAMPLES)
     sample_weight[:8] = 0.0  # exactly the first batch
     optimizer = CountingOptimizer()
-    batches = BatchGatherer(X, Y, sample_weight, 8).batches()
+    batches = SampleShuffledBatches(X, Y, sample_weight, 8).epoch()
     run_epoch(make_network(), optimizer, 0.1, batches)
     assert optimizer.n_steps == 3
 
@@ -159,7 +189,7 @@ def test_epoch_stops_at_the_first_non_finite_batch_loss():
     optimizer = CountingOptimizer()
     with np.errstate(all="ignore"):
         epoch_loss = run_epoch(
-            make_network(), optimizer, 0.1, BatchGatherer(X, Y, None, 8).batches()
+            make_network(), optimizer, 0.1, SampleShuffledBatches(X, Y, None, 8).epoch()
         )
     assert np.isnan(epoch_loss)
     assert optimizer.n_steps == 1

@@ -5,12 +5,14 @@ Read it in this order, each file one concept of the lecture:
 ``penalties`` (regularisation), ``initializers`` (where w starts), ``layers``
 (one dense layer, forward and backward), ``network`` (stacked layers, J and
 its gradient), ``optimizers`` (the gradient step), ``schedules`` (the learning
-rate over time), ``stopping`` (when to stop) and ``training`` (the loops).
+rate over time), ``stopping`` (when to stop), ``batches`` (cutting an epoch into
+mini-batches) and ``training`` (the loops).
 
 The core imports NumPy and SciPy only, never scikit-learn or an estimator.
 """
 
 from .activations import ACTIVATIONS
+from .batches import BlockShuffledBatches, SampleShuffledBatches
 from .initializers import INITIALIZERS
 from .losses import LOSSES
 from .network import Network, predict_output
@@ -18,7 +20,7 @@ from .optimizers import OPTIMIZERS
 from .penalties import PENALTIES
 from .schedules import SCHEDULES
 from .stopping import NoImprovement
-from .training import BatchGatherer, TrainingResult, run_lbfgs, run_minibatch
+from .training import TrainingResult, run_lbfgs, run_minibatch
 
 __all__ = [
     "ACTIVATIONS",
@@ -27,7 +29,8 @@ __all__ = [
     "OPTIMIZERS",
     "PENALTIES",
     "SCHEDULES",
-    "BatchGatherer",
+    "BlockShuffledBatches",
+    "SampleShuffledBatches",
     "Network",
     "NoImprovement",
     "TrainingResult",

@@ -16,7 +16,7 @@ from scipy.special import expit, xlogy
 def _weighted_mean(per_sample, weights):
     """Mean over samples of ``per_sample`` (n_samples,), weights summing to 1."""
     if weights is None:
-        return float(per_sample.mean())
+        return float(np.add.reduce(per_sample)) / per_sample.shape[0]
     return float(np.dot(per_sample, weights))
 
 
@@ -27,6 +27,13 @@ def _clipped(prob):
 
 class _CanonicalLoss:
     """Shared gradient of a loss paired with its canonical link."""
+
+    @classmethod
+    def value_and_raw_gradient(cls, Y, out, weights, delta):
+        """``value`` and ``raw_gradient`` in one call (one pass where possible)."""
+        loss = cls.value(Y, out, weights)
+        cls.raw_gradient(Y, out, weights, delta)
+        return loss
 
     @staticmethod
     def raw_gradient(Y, out, weights, delta):
@@ -128,9 +135,25 @@ class PerceptronLoss:
     def raw_gradient(Y, out, weights, delta):
         """-y where the margin ``y z`` is <= 0, else 0, times each sample's weight."""
         np.multiply(Y, out, out=delta)
+        return PerceptronLoss._gradient_from_margin(Y, weights, delta)
+
+    @staticmethod
+    def _gradient_from_margin(Y, weights, delta):
+        """Turn the margins held in ``delta`` into the gradient, in place."""
         np.multiply(delta <= 0, Y, out=delta)
         delta *= -1.0 / delta.shape[0] if weights is None else -weights[:, np.newaxis]
         return delta
+
+    @staticmethod
+    def value_and_raw_gradient(Y, out, weights, delta):
+        """Both from one computation of the margins ``y z``."""
+        margin = np.multiply(Y, out, out=delta)  # (n_samples, n_outputs)
+        if weights is None and margin.shape[1] == 1:
+            loss = -float(np.add.reduce(np.minimum(margin, 0).ravel())) / len(margin)
+        else:
+            loss = _weighted_mean(-np.minimum(margin, 0).sum(axis=1), weights)
+        PerceptronLoss._gradient_from_margin(Y, weights, delta)
+        return loss
 
 
 LOSSES = {

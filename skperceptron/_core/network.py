@@ -116,15 +116,23 @@ class Network:
         return self
 
     def _buffers(self, n_samples):
-        """Per-layer output and error buffers with at least ``n_samples`` rows."""
+        """Per-layer output and error buffers of ``n_samples`` rows.
+
+        One allocation serves every batch size up to the largest seen; the
+        row-sliced views are cached per size (an epoch sees at most two).
+        """
         if n_samples > self._capacity:
             units = self.layer_units[1:]
             self._outputs = [np.empty((n_samples, u), self.dtype) for u in units]
             self._deltas = [np.empty((n_samples, u), self.dtype) for u in units]
             self._capacity = n_samples
-        outputs = [buf[:n_samples] for buf in self._outputs]
-        deltas = [buf[:n_samples] for buf in self._deltas]
-        return outputs, deltas
+            self._views = {}
+        if n_samples not in self._views:
+            self._views[n_samples] = (
+                [buf[:n_samples] for buf in self._outputs],
+                [buf[:n_samples] for buf in self._deltas],
+            )
+        return self._views[n_samples]
 
     def forward(self, X):
         """Outputs of every layer for ``X``; the last one is through the link."""
@@ -152,8 +160,7 @@ class Network:
             )
         outputs, deltas = self._buffers(n_samples)
         self.forward(X)
-        loss = self.loss.value(Y, outputs[-1], weights)
-        self.loss.raw_gradient(Y, outputs[-1], weights, deltas[-1])
+        loss = self.loss.value_and_raw_gradient(Y, outputs[-1], weights, deltas[-1])
         for i in range(len(self.layers) - 1, -1, -1):
             inputs = X if i == 0 else outputs[i - 1]
             below = None if i == 0 else deltas[i - 1]
@@ -165,7 +172,7 @@ class Network:
     def _add_penalty(self, weight_sum):
         """Add the penalty's gradient to ``grads``; return the penalty's value."""
         alpha = self.alpha / weight_sum if self.penalty_per_weight_sum else self.alpha
-        if alpha == 0.0:
+        if alpha == 0.0 or self.penalty is PENALTIES[None]:
             return 0.0
         coefs = self.params[: self.n_coefs]
         self.penalty.add_gradient(

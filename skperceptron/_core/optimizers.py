@@ -26,6 +26,9 @@ class SGD:
 
     def step(self, params, grads, learning_rate):
         scaled_grads = np.multiply(grads, learning_rate, out=self._scratch)
+        if self.momentum == 0.0:  # plain gradient descent: no velocity to keep
+            params -= scaled_grads
+            return
         self.velocity *= self.momentum
         self.velocity -= scaled_grads
         if self.nesterovs_momentum:

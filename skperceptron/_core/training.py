@@ -7,6 +7,7 @@ A loss that turns non-finite stops training at once and puts back the weights
 the diverging epoch started from.
 """
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -28,28 +29,6 @@ class TrainingResult:
     message: str = ""
 
 
-class BatchGatherer:
-    """Mini-batches of ``(X, Y, sample_weight)``, in place or in a given order.
-
-    Shuffled batches are gathered by fancy indexing, one contiguous copy per
-    batch (measured faster than ``np.take`` into a reused buffer), so peak
-    memory stays at one batch rather than a shuffled copy of the data.
-    """
-
-    def __init__(self, X, Y, sample_weight, batch_size):
-        self.X, self.Y, self.sample_weight = X, Y, sample_weight
-        self.batch_size = batch_size
-
-    def batches(self, order=None):
-        """Yield the batches in ``order`` (row indices), or in place when None."""
-        n_samples = self.X.shape[0]
-        for start in range(0, n_samples, self.batch_size):
-            stop = min(start + self.batch_size, n_samples)
-            rows = slice(start, stop) if order is None else order[start:stop]
-            weights = None if self.sample_weight is None else self.sample_weight[rows]
-            yield self.X[rows], self.Y[rows], weights
-
-
 def run_epoch(network, optimizer, learning_rate, batches):
     """One pass over ``batches``; return the sample-averaged loss.
 
@@ -62,7 +41,7 @@ def run_epoch(network, optimizer, learning_rate, batches):
         if w_batch is not None and not w_batch.any():
             continue  # a batch of zero-weight samples carries no gradient
         batch_loss = network.loss_and_gradient(X_batch, Y_batch, w_batch)
-        if not np.isfinite(batch_loss):
+        if not math.isfinite(batch_loss):
             return np.nan
         optimizer.step(network.params, network.grads, learning_rate)
         total_loss += batch_loss * X_batch.shape[0]
@@ -71,43 +50,31 @@ def run_epoch(network, optimizer, learning_rate, batches):
     return total_loss / n_samples
 
 
-def _shuffled(order, rng):
-    """``order`` permuted by ``rng`` (the draw scikit-learn's ``shuffle`` makes)."""
-    permutation = np.arange(len(order))
-    rng.shuffle(permutation)
-    return order[permutation]
-
-
 def run_minibatch(
     network,
     optimizer,
     schedule,
     monitor,
-    gatherer,
+    batches,
     *,
     max_iter,
-    shuffle,
-    rng,
     validation_score=None,
     n_samples_seen=0,
     verbose=False,
 ):
     """Train ``network`` for at most ``max_iter`` epochs of mini-batch descent.
 
+    ``batches`` cuts each epoch into mini-batches (see ``batches.py``).
     ``validation_score``, when given, is called after each epoch and drives
     ``monitor`` (with a snapshot of the best weights); otherwise the training
     loss does.
     """
     result = TrainingResult(n_samples_seen=n_samples_seen)
-    n_samples = gatherer.X.shape[0]
-    order = np.arange(n_samples) if shuffle else None
     for _ in range(max_iter):
-        if shuffle:
-            order = _shuffled(order, rng)
         start_params = network.params.copy()
         try:
             loss = run_epoch(
-                network, optimizer, schedule.learning_rate, gatherer.batches(order)
+                network, optimizer, schedule.learning_rate, batches.epoch()
             )
         except KeyboardInterrupt:  # Ctrl-C: keep the last completed epoch
             network.params[...] = start_params
@@ -121,7 +88,7 @@ def run_minibatch(
         result.n_iter += 1
         result.loss = loss
         result.loss_curve.append(loss)
-        result.n_samples_seen += n_samples
+        result.n_samples_seen += batches.n_samples
         if verbose:
             print(f"Iteration {result.n_iter}, loss = {loss:.8f}")
         _monitor_epoch(network, monitor, loss, validation_score, result, verbose)
