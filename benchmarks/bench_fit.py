@@ -21,11 +21,12 @@ import warnings
 import numpy as np
 from sklearn.datasets import load_digits, make_classification, make_regression
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import Perceptron
 from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.preprocessing import StandardScaler
 
-from skperceptron import DeepMLPClassifier, DeepMLPRegressor
+from skperceptron import DeepMLPClassifier, DeepMLPRegressor, PerceptronClassifier
 
 try:  # torch is never a dependency; compare against it only when present
     import torch
@@ -240,6 +241,21 @@ def workload_w3(repeats):
     return [row("W3 50k x 50 (128, 64) adam 10 ep", times, scores)]
 
 
+def workload_w4(repeats):
+    X, y = make_classification(
+        n_samples=250_000, n_features=100, n_informative=20, random_state=0
+    )
+    data = standardised_split(X, y, seed=0)
+    data = (data[0][:200_000], data[1], data[2][:200_000], data[3])
+    params = dict(max_iter=10, tol=None, random_state=0)
+    systems = {
+        "skperceptron": lambda: PerceptronClassifier(**params),
+        "scikit-learn": lambda: Perceptron(**params),
+    }
+    times, scores, _ = interleaved(systems, data, repeats)
+    return [row("W4 perceptron 200k x 100, 10 ep", times, scores)]
+
+
 def predict_latency(models, data):
     X_test = data[1]
     lines = []
@@ -276,7 +292,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="3 repeats instead of 5")
     parser.add_argument(
-        "--only", default="W1,W2,W3,W5,MEM", help="comma-separated workloads"
+        "--only", default="W1,W2,W3,W4,W5,MEM", help="comma-separated workloads"
     )
     args = parser.parse_args(argv)
     repeats = 3 if args.quick else 5
@@ -298,6 +314,8 @@ def main(argv=None):
             print(*lines, sep="\n")
     if "W3" in chosen:
         print(*workload_w3(repeats), sep="\n")
+    if "W4" in chosen:
+        print(*workload_w4(repeats), sep="\n")
     if "W5" in chosen:
         print("\n| W5 predict (W2 float64 models) | one row, us | 10,000 rows, ms |")
         print("|---|---|---|")

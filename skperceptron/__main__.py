@@ -9,9 +9,9 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         prog="python -m skperceptron",
         description=(
-            "Train a single-layer network and a deep network on scikit-learn's "
-            "digits, tune learning rate x batch size with GridSearchCV, and print "
-            "the test accuracy and fit time of each."
+            "Train perceptrons (step and sigmoid neurons) and a deep network on "
+            "scikit-learn's digits, tune learning rate x batch size with "
+            "GridSearchCV, and print the test accuracy and fit time of each."
         ),
     )
     parser.add_argument("--random-state", type=int, default=0, help="seed (default 0)")

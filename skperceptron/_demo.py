@@ -1,9 +1,10 @@
-"""The lecture in the terminal: a single neuron, a deep network, then tuning.
+"""The lecture in the terminal: single neurons, a deep network, then tuning.
 
-Trains on scikit-learn's built-in hand-written digits: first a network with no
-hidden layer (one perceptron per class), then a deep network, then a grid
-search over the two knobs the lecture dwells on, the learning rate and the
-mini-batch size. Prints what it trained, how well it scored and how long it took.
+Trains on scikit-learn's built-in hand-written digits: first perceptrons (the
+step neuron and the smooth sigmoid neuron, one per class), then a deep
+network, then a grid search over the two knobs the lecture dwells on, the
+learning rate and the mini-batch size. Prints what it trained, how well it
+scored and how long it took.
 """
 
 import time
@@ -16,6 +17,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from ._mlp import DeepMLPClassifier
+from ._perceptron import PerceptronClassifier
 
 GRID = {
     "deepmlpclassifier__learning_rate_init": [1e-4, 1e-3, 1e-2],
@@ -27,13 +29,17 @@ def _models(random_state):
     """The models of the story, in the order the lecture builds them up."""
     return [
         (
-            "single layer (no hidden units)",
-            DeepMLPClassifier(
-                hidden_layer_sizes=(), max_iter=100, random_state=random_state
+            "perceptron, step neuron (Rosenblatt's rule)",
+            PerceptronClassifier(random_state=random_state),
+        ),
+        (
+            "perceptron, sigmoid neuron (gradient descent)",
+            PerceptronClassifier(
+                activation="sigmoid", eta0=0.1, random_state=random_state
             ),
         ),
         (
-            "deep network (64, 32)",
+            "deep network, hidden layers (64, 32)",
             DeepMLPClassifier(
                 hidden_layer_sizes=(64, 32), max_iter=100, random_state=random_state
             ),
