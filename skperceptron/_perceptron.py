@@ -36,9 +36,11 @@ from ._core import (
     BlockShuffledBatches,
     Network,
     NoImprovement,
+    SampleShuffledBatches,
 )
 from ._fitting import fit_stochastic, raise_diverged, warn_if_interrupted
 from ._mlp import _validate_sample_weight
+from ._one_vs_rest import fit_one_vs_rest
 
 # activation -> (loss for two classes, loss for more, target labels (neg, pos))
 _LOSSES_BY_ACTIVATION = {
@@ -91,9 +93,10 @@ class PerceptronClassifier(SparseCoefMixin, LinearClassifierMixin, BaseEstimator
         ``tol``). None runs all ``max_iter`` epochs.
 
     shuffle : bool, default=True
-        Whether to shuffle the training data. The rows are shuffled once;
-        before each epoch the batch boundaries move by a random offset and the
-        batches come in a new random order, so no epoch copies the data.
+        Whether to reshuffle the training data before each epoch. From 10,000
+        rows on, the rows are shuffled once and each epoch moves the batch
+        boundaries by a random offset and takes the batches in a new random
+        order, so that no epoch copies the data.
 
     verbose : int, default=0
         Print the loss after each epoch when positive.
@@ -102,9 +105,9 @@ class PerceptronClassifier(SparseCoefMixin, LinearClassifierMixin, BaseEstimator
         The learning rate, constant over training.
 
     n_jobs : int, default=None
-        Accepted for compatibility. The one-vs-rest problems are solved
-        together in one matrix product per batch, which already uses every
-        core the BLAS library is allowed, so no worker processes are started.
+        Number of threads solving the one-vs-rest problems of
+        ``activation='step'`` with more than two classes (None means 1, -1
+        all cores).
 
     random_state : int, RandomState instance or None, default=0
         Seeds the shuffling and the early-stopping split.
@@ -213,7 +216,7 @@ class PerceptronClassifier(SparseCoefMixin, LinearClassifierMixin, BaseEstimator
         "l1_ratio": [Interval(Real, 0, 1, closed="both")],
         "fit_intercept": ["boolean"],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
-        "tol": [Interval(Real, None, None, closed="neither"), None],
+        "tol": [Interval(Real, 0, None, closed="left"), None],
         "shuffle": ["boolean"],
         "verbose": ["verbose"],
         "eta0": [Interval(Real, 0, None, closed="neither")],
@@ -272,9 +275,19 @@ class PerceptronClassifier(SparseCoefMixin, LinearClassifierMixin, BaseEstimator
         self.activation = activation
         self.batch_size = batch_size
 
-    # the data are shuffled once, then batch boundaries and order move each
-    # epoch: a neuron this small spends more time moving rows than computing
-    _batches = BlockShuffledBatches
+    # rows from which shuffling once beats gathering every batch
+    _block_shuffle_from = 10_000
+
+    def _batches(self, X, Y, sample_weight, batch_size, rng):
+        """Per-epoch sample shuffling, or block shuffling for large data.
+
+        On large data a neuron this small spends more time moving shuffled rows
+        than computing, so the rows are shuffled once and each epoch moves the
+        batch boundaries and their order instead.
+        """
+        large = X.shape[0] >= self._block_shuffle_from
+        kind = BlockShuffledBatches if large else SampleShuffledBatches
+        return kind(X, Y, sample_weight, batch_size, rng)
 
     @staticmethod
     def _auto_batch_size(n_samples):
@@ -435,13 +448,22 @@ class PerceptronClassifier(SparseCoefMixin, LinearClassifierMixin, BaseEstimator
         )
         check_classification_targets(y)
         self._set_classes(y, incremental)
-        sample_weight = self._mean_one_weights(y, sample_weight, X)
-        Y = self._label_binarizer.transform(y).astype(X.dtype)
         coef, intercept = self._starting_weights(
             X.shape[1], X.dtype, coef_init, intercept_init, first_pass
         )
         if first_pass:
             self.t_, self.loss_curve_ = 1, []
+        if self.activation == "step" and len(self.classes_) > 2:
+            weights = self._sample_weight(y, sample_weight, X)
+            fit_one_vs_rest(self, X, y, weights, coef, intercept, incremental)
+        else:
+            self._fit_network(X, y, sample_weight, coef, intercept, incremental)
+        return self
+
+    def _fit_network(self, X, y, sample_weight, coef, intercept, incremental):
+        """Train one network: binary, or the softmax over all classes."""
+        sample_weight = self._mean_one_weights(y, sample_weight, X)
+        Y = self._label_binarizer.transform(y).astype(X.dtype)
         network = self._build_network(coef, intercept, X.dtype)
         start_params = network.params.copy()
         self._starts_untrained = not start_params.any()
@@ -459,7 +481,6 @@ class PerceptronClassifier(SparseCoefMixin, LinearClassifierMixin, BaseEstimator
                 result, f"eta0={self.eta0!r}, activation={self.activation!r}"
             )
         self._warn_if_not_converged(result, incremental)
-        return self
 
     def _store_result(self, result):
         self.n_iter_ = result.n_iter

@@ -1,0 +1,73 @@
+"""One-vs-rest for the step perceptron: one binary perceptron per class.
+
+As in scikit-learn's Perceptron, each class gets its own binary problem (the
+class against the rest) with its own random seed and its own stopping rule, so
+a class that separates early stops early while a hard one goes on. The
+problems run in threads when ``n_jobs`` asks for it.
+"""
+
+import warnings
+
+import numpy as np
+from joblib import Parallel, delayed
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils import check_random_state
+
+_BINARY_CLASSES = np.array([False, True])
+
+
+def _fit_binary(estimator, X, y_is_class, sample_weight, coef, intercept, incremental):
+    """One class against the rest, starting from its row of weights."""
+    problem = estimator
+    problem.classes_ = _BINARY_CLASSES
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)  # warned once, below
+        problem._fit(X, y_is_class, sample_weight, incremental, coef, intercept)
+    return problem
+
+
+def _summed_curves(curves):
+    """Epoch-wise sum of the problems' losses; a stopped problem keeps its last."""
+    n_epochs = max(len(curve) for curve in curves)
+    return [
+        sum(curve[min(epoch, len(curve) - 1)] for curve in curves if curve)
+        for epoch in range(n_epochs)
+    ]
+
+
+def fit_one_vs_rest(estimator, X, y, sample_weight, coef, intercept, incremental):
+    """Fit one binary perceptron per class and gather their weights.
+
+    ``coef`` (n_classes, n_features) and ``intercept`` (n_classes,) are the
+    starting weights; ``sample_weight`` already includes the class weights.
+    """
+    classes = estimator.classes_
+    seeds = check_random_state(estimator.random_state).randint(
+        np.iinfo(np.int32).max, size=len(classes)
+    )
+    params = estimator.get_params()
+    params.update(class_weight=None, warm_start=False, n_jobs=None)
+    problems = Parallel(n_jobs=estimator.n_jobs, prefer="threads")(
+        delayed(_fit_binary)(
+            type(estimator)(**{**params, "random_state": seed}),
+            X,
+            y == label,
+            sample_weight,
+            coef[k : k + 1],
+            intercept[k : k + 1],
+            incremental,
+        )
+        for k, (label, seed) in enumerate(zip(classes, seeds))
+    )
+    estimator.coef_ = np.vstack([problem.coef_ for problem in problems])
+    estimator.intercept_ = np.concatenate([problem.intercept_ for problem in problems])
+    estimator.n_iter_ = max(problem.n_iter_ for problem in problems)
+    estimator.t_ += estimator.n_iter_ * X.shape[0]
+    estimator.loss_curve_.extend(_summed_curves([p.loss_curve_ for p in problems]))
+    stopped_by_budget = estimator.n_iter_ == estimator.max_iter
+    if not incremental and estimator.tol is not None and stopped_by_budget:
+        warnings.warn(
+            "Maximum number of iteration reached before convergence. Consider "
+            f"increasing max_iter (now {estimator.max_iter}) to improve the fit.",
+            ConvergenceWarning,
+        )
