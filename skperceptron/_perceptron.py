@@ -400,13 +400,14 @@ class PerceptronClassifier(SparseCoefMixin, LinearClassifierMixin, BaseEstimator
     def _starting_weights(
         self, n_features, dtype, coef_init, intercept_init, first_pass
     ):
-        """``(W, b)`` to start from: given, previous (warm start) or zeros."""
+        """``(W, b)`` to start from: given, else previous (warm start), else zeros."""
         n_outputs = 1 if len(self.classes_) == 2 else len(self.classes_)
-        if not first_pass:
+        if first_pass:
+            coef = np.zeros((n_outputs, n_features), dtype=dtype)
+            intercept = np.zeros(n_outputs, dtype=dtype)
+        else:
             coef = self.coef_.toarray() if sp.issparse(self.coef_) else self.coef_
-            return coef, self.intercept_
-        coef = np.zeros((n_outputs, n_features), dtype=dtype)
-        intercept = np.zeros(n_outputs, dtype=dtype)
+            coef, intercept = np.array(coef, dtype=dtype), np.array(self.intercept_)
         if coef_init is not None:
             coef[...] = _checked_init(coef_init, coef.shape, "coef_init")
         if intercept_init is not None:
@@ -466,25 +467,34 @@ class PerceptronClassifier(SparseCoefMixin, LinearClassifierMixin, BaseEstimator
         Y = self._label_binarizer.transform(y).astype(X.dtype)
         network = self._build_network(coef, intercept, X.dtype)
         start_params = network.params.copy()
-        self._starts_untrained = not start_params.any()
+        self._starts_untrained = not start_params.any() and self._one_batch(X)
         rng = check_random_state(self.random_state)
         result, monitor = fit_stochastic(
             self, network, X, Y, sample_weight, rng, incremental
         )
         if monitor.best_params is not None:
             network.params[...] = monitor.best_params
-        self._store_result(result)
+        self._store_result(result, X.shape[0])
         if result.diverged:
-            network.params[...] = start_params
+            if not np.isfinite(network.params).all():
+                network.params[...] = start_params
             self.__dict__.pop("_optimizer", None)
             raise_diverged(
                 result, f"eta0={self.eta0!r}, activation={self.activation!r}"
             )
         self._warn_if_not_converged(result, incremental)
 
-    def _store_result(self, result):
+    def _one_batch(self, X):
+        """Whether an epoch over ``X`` is a single batch."""
+        n_samples = X.shape[0]
+        if self.batch_size == "auto":
+            return self._auto_batch_size(n_samples) >= n_samples
+        return self.batch_size >= n_samples
+
+    def _store_result(self, result, n_samples):
+        """Fitted attributes; ``t_`` counts every sample, held-out ones included."""
         self.n_iter_ = result.n_iter
-        self.t_ = result.n_samples_seen
+        self.t_ += result.n_iter * n_samples
         self.loss_curve_.extend(result.loss_curve)
 
     def _warn_if_not_converged(self, result, incremental):
@@ -553,6 +563,12 @@ class PerceptronClassifier(SparseCoefMixin, LinearClassifierMixin, BaseEstimator
             )
         if _check_partial_fit_first_call(self, classes):
             self.__dict__.pop("coef_", None)
+            if len(self.classes_) < 2:
+                del self.classes_
+                raise ValueError(
+                    "The number of classes has to be greater than one; got "
+                    f"{len(classes)} class in `classes`."
+                )
         return self._fit(X, y, sample_weight, True)
 
     @available_if(_has_probabilities)

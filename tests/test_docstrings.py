@@ -11,10 +11,10 @@ from numpydoc.docscrape import NumpyDocString
 from numpydoc.validate import validate
 from sklearn.utils._param_validation import StrOptions
 
-from skperceptron import DeepMLPClassifier, DeepMLPRegressor
+from skperceptron import DeepMLPClassifier, DeepMLPRegressor, PerceptronClassifier
 from skperceptron._core import ACTIVATIONS
 
-ESTIMATORS = [DeepMLPClassifier, DeepMLPRegressor]
+ESTIMATORS = [DeepMLPClassifier, DeepMLPRegressor, PerceptronClassifier]
 
 # numpydoc checks we do not apply, each for a stated reason; everything else must pass.
 IGNORED_EVERYWHERE = {
@@ -66,9 +66,15 @@ def test_method_docstring(import_path):
 
 
 def test_the_usual_methods_are_validated():
-    """A guard against ``_public_methods`` silently finding nothing."""
+    """A guard against ``_public_methods`` silently finding nothing.
+
+    The perceptron's ``predict`` and ``decision_function`` are scikit-learn's
+    (``LinearClassifierMixin``), documented there.
+    """
     for cls in ESTIMATORS:
-        assert {"fit", "predict"} <= set(_public_methods(cls))
+        assert {"fit", "partial_fit"} <= set(_public_methods(cls))
+    for cls in (DeepMLPClassifier, DeepMLPRegressor):
+        assert "predict" in _public_methods(cls)
 
 
 def _parameters(estimator):
@@ -81,10 +87,26 @@ def test_every_parameter_is_documented(estimator):
     assert sorted(_parameters(estimator)) == sorted(estimator().get_params())
 
 
+def _accepted_strings(estimator, param):
+    """The strings that ``param`` accepts, read from the constraints."""
+    accepted = set()
+    for constraint in estimator._parameter_constraints[param]:
+        if isinstance(constraint, StrOptions):
+            accepted |= constraint.options - constraint.deprecated
+    return accepted
+
+
+@pytest.mark.parametrize("estimator", [DeepMLPClassifier, DeepMLPRegressor])
+def test_mlp_activations_are_the_registry(estimator):
+    assert _accepted_strings(estimator, "activation") == set(ACTIVATIONS)
+
+
 @pytest.mark.parametrize("estimator", ESTIMATORS, ids=lambda cls: cls.__name__)
 def test_every_activation_is_documented(estimator):
+    """The MLPs' hidden-layer registry; the perceptron's step and sigmoid neurons."""
     doc = inspect.getdoc(estimator)
-    missing = [name for name in ACTIVATIONS if f"'{name}'" not in doc]
+    accepted = _accepted_strings(estimator, "activation")
+    missing = [name for name in sorted(accepted) if f"'{name}'" not in doc]
     assert missing == []
 
 
@@ -92,11 +114,8 @@ def test_every_activation_is_documented(estimator):
 def test_documented_string_options_match_the_constraints(estimator):
     """``{'a', 'b'}`` in a parameter's type lists exactly what validation accepts."""
     documented_types = _parameters(estimator)
-    for param, constraints in estimator._parameter_constraints.items():
-        accepted = set()
-        for constraint in constraints:
-            if isinstance(constraint, StrOptions):
-                accepted |= constraint.options - constraint.deprecated
+    for param in estimator._parameter_constraints:
+        accepted = _accepted_strings(estimator, param)
         if not accepted:
             continue
         type_without_default = documented_types[param].split(", default=")[0]

@@ -3,6 +3,8 @@
 "Drop-in replacement" as a test: the same signature and defaults, the same public
 fitted attributes and methods for every solver, and test scores within a point of
 scikit-learn's on six standard data sets. ``pytest -s`` prints the quality table.
+PerceptronClassifier is held to sklearn.linear_model.Perceptron the same way
+(its quality table is in test_perceptron.py).
 """
 
 import inspect
@@ -21,12 +23,14 @@ from sklearn.datasets import (
     make_regression,
 )
 from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import Perceptron
 from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.preprocessing import StandardScaler
+from sklearn.utils._param_validation import make_constraint
 from threadpoolctl import threadpool_limits
 
-from skperceptron import DeepMLPClassifier, DeepMLPRegressor
+from skperceptron import DeepMLPClassifier, DeepMLPRegressor, PerceptronClassifier
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
@@ -67,7 +71,7 @@ def _public_fitted_attributes(estimator):
 
 def _small_data(estimator_class):
     """Standardised iris (classifier) or a 5-feature regression (regressor)."""
-    if estimator_class in (DeepMLPClassifier, MLPClassifier):
+    if estimator_class in (DeepMLPClassifier, MLPClassifier, PerceptronClassifier):
         X, y = load_iris(return_X_y=True)
     else:
         X, y = make_regression(n_samples=120, n_features=5, noise=1.0, random_state=0)
@@ -183,6 +187,119 @@ def test_same_methods_and_method_signatures(ours, theirs, solver):
     is_classifier = ours is DeepMLPClassifier
     assert hasattr(our_est, "predict_proba") == is_classifier
     assert hasattr(our_est, "predict_log_proba") == is_classifier
+
+
+# -- PerceptronClassifier against sklearn.linear_model.Perceptron --------------------
+
+# Constructor parameters on top of sklearn's Perceptron's, with their defaults.
+PERCEPTRON_EXTRAS = {"activation": "step", "batch_size": "auto"}
+# Fitted attributes on top of sklearn's Perceptron's.
+PERCEPTRON_EXTRA_ATTRIBUTES = {"loss_curve_"}
+PERCEPTRON_METHODS = (
+    "fit",
+    "partial_fit",
+    "predict",
+    "decision_function",
+    "score",
+    "densify",
+    "sparsify",
+)
+
+
+def test_perceptron_has_every_sklearn_parameter_with_same_kind_and_default():
+    ours, theirs = _init_parameters(PerceptronClassifier), _init_parameters(Perceptron)
+    for name, their_param in theirs.items():
+        assert name in ours, f"missing parameter {name!r}"
+        assert ours[name].kind == their_param.kind, name
+        assert ours[name].default == their_param.default, name
+    assert [name for name in ours if name in theirs] == list(theirs)
+
+
+def test_perceptron_extra_parameters_are_exactly_activation_and_batch_size():
+    ours, theirs = _init_parameters(PerceptronClassifier), _init_parameters(Perceptron)
+    extras = {name: p for name, p in ours.items() if name not in theirs}
+    assert {name: p.default for name, p in extras.items()} == PERCEPTRON_EXTRAS
+    assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in extras.values())
+    assert sorted(PerceptronClassifier().get_params()) == sorted(
+        [*Perceptron().get_params(), *PERCEPTRON_EXTRAS]
+    )
+
+
+@pytest.mark.parametrize("name", sorted(Perceptron._parameter_constraints))
+def test_perceptron_accepts_what_sklearn_accepts(name):
+    """The same constraint per parameter, so the same values fail and pass."""
+
+    def described(estimator_class):
+        constraints = estimator_class._parameter_constraints[name]
+        return sorted(str(make_constraint(constraint)) for constraint in constraints)
+
+    assert described(PerceptronClassifier) == described(Perceptron)
+
+
+@pytest.mark.parametrize("early_stopping", [False, True])
+@pytest.mark.parametrize("n_classes", [2, 3])
+@pytest.mark.parametrize("activation", ["step", "sigmoid"])
+def test_perceptron_public_fitted_attributes(activation, n_classes, early_stopping):
+    X, y = _small_data(PerceptronClassifier)
+    y = y if n_classes == 3 else (y == 1).astype(int)
+    params = dict(early_stopping=early_stopping, max_iter=5)
+    ours = PerceptronClassifier(activation=activation, **params).fit(X, y)
+    theirs = Perceptron(**params).fit(X, y)
+    their_attributes = _public_fitted_attributes(theirs)
+    assert their_attributes == {
+        "classes_",
+        "coef_",
+        "intercept_",
+        "n_features_in_",
+        "n_iter_",
+        "t_",
+    }  # a guard: the comparison below must not be vacuous
+    assert _public_fitted_attributes(ours) == (
+        their_attributes | PERCEPTRON_EXTRA_ATTRIBUTES
+    )
+    for name in their_attributes:
+        our_value, their_value = getattr(ours, name), getattr(theirs, name)
+        assert np.shape(our_value) == np.shape(their_value), name
+    assert_allclose(ours.classes_, theirs.classes_)
+
+
+def test_perceptron_feature_names_in_from_dataframe():
+    pd = pytest.importorskip("pandas")
+    X, y = _small_data(PerceptronClassifier)
+    X_frame = pd.DataFrame(X, columns=[f"feature_{i}" for i in range(X.shape[1])])
+    ours = PerceptronClassifier(max_iter=5).fit(X_frame, y)
+    theirs = Perceptron(max_iter=5).fit(X_frame, y)
+    assert _public_fitted_attributes(ours) == (
+        _public_fitted_attributes(theirs) | PERCEPTRON_EXTRA_ATTRIBUTES
+    )
+    np.testing.assert_array_equal(ours.feature_names_in_, theirs.feature_names_in_)
+
+
+@pytest.mark.parametrize("activation", ["step", "sigmoid"])
+def test_perceptron_methods_and_method_signatures(activation):
+    ours, theirs = PerceptronClassifier(activation=activation), Perceptron()
+    for method in PERCEPTRON_METHODS:
+        assert hasattr(theirs, method), method
+        our_signature = inspect.signature(getattr(ours, method))
+        assert our_signature == inspect.signature(getattr(theirs, method)), method
+    # sklearn's Perceptron gives hard decisions only; so does the step neuron
+    for method in ("predict_proba", "predict_log_proba"):
+        assert not hasattr(theirs, method)
+        assert hasattr(ours, method) == (activation == "sigmoid")
+
+
+def test_perceptron_fit_signatures():
+    """Spelt out, in case both libraries ever change together."""
+    ours = PerceptronClassifier()
+    assert str(inspect.signature(ours.fit)) == (
+        "(X, y, coef_init=None, intercept_init=None, sample_weight=None)"
+    )
+    assert str(inspect.signature(ours.partial_fit)) == (
+        "(X, y, classes=None, sample_weight=None)"
+    )
+    assert str(inspect.signature(ours.decision_function)) == "(X)"
+    assert str(inspect.signature(ours.densify)) == "()"
+    assert str(inspect.signature(ours.sparsify)) == "()"
 
 
 # -- quality ------------------------------------------------------------------------
