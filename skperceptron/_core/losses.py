@@ -46,14 +46,18 @@ class _CanonicalLoss:
         return delta
 
 
-class SquaredError(_CanonicalLoss):
-    """Half squared error, summed over outputs: ``0.5 * sum_k (y_k - p_k)^2``."""
+class _IdentityLink:
+    """The raw score is the output."""
 
     link_name = "identity"
 
     @staticmethod
     def link(raw):
         return raw
+
+
+class SquaredError(_IdentityLink, _CanonicalLoss):
+    """Half squared error, summed over outputs: ``0.5 * sum_k (y_k - p_k)^2``."""
 
     @staticmethod
     def value(Y, out, weights=None):
@@ -110,7 +114,7 @@ class LogLoss(_CanonicalLoss):
         return _weighted_mean(per_sample, weights)
 
 
-class PerceptronLoss:
+class PerceptronLoss(_IdentityLink):
     """Rosenblatt's criterion ``max(0, -y z)`` per output, with targets in {-1, +1}.
 
     Its gradient is ``-y`` for every output on the wrong side of (or on) the
@@ -118,12 +122,6 @@ class PerceptronLoss:
     samples to the weights: the perceptron learning rule. The link is the
     identity (the raw score is the decision function; its sign is the step).
     """
-
-    link_name = "identity"
-
-    @staticmethod
-    def link(raw):
-        return raw
 
     @staticmethod
     def value(Y, out, weights=None):
