@@ -142,7 +142,7 @@ class PerceptronClassifier(SparseCoefMixin, LinearClassifierMixin, BaseEstimator
     batch_size : int or 'auto', default='auto'
         Samples per gradient step; the step follows their averaged gradient.
         ``1`` is the classic per-sample rule. ``'auto'`` aims at about a
-        thousand steps per epoch: ``n_samples // 1000`` clipped to [16, 256]
+        thousand steps per epoch: ``n_samples // 1000`` clipped to [8, 256]
         (and to ``n_samples``), so small data sets get many small steps, as
         Rosenblatt's rule does, and large ones get vectorised batches.
 
@@ -291,8 +291,8 @@ class PerceptronClassifier(SparseCoefMixin, LinearClassifierMixin, BaseEstimator
 
     @staticmethod
     def _auto_batch_size(n_samples):
-        """About a thousand steps per epoch, in batches of 16 to 256 samples."""
-        return int(np.clip(n_samples // 1000, 16, 256))
+        """About a thousand steps per epoch, in batches of 8 to 256 samples."""
+        return int(np.clip(n_samples // 1000, 8, 256))
 
     # -- the pieces the shared mini-batch loop asks for -------------------------
 
