@@ -203,8 +203,8 @@ class PerceptronClassifier(SparseCoefMixin, LinearClassifierMixin, BaseEstimator
     >>> clf = PerceptronClassifier().fit(X, y)
     >>> clf.coef_.shape
     (1, 30)
-    >>> round(clf.score(X, y), 2)
-    0.99
+    >>> clf.score(X, y) > 0.95
+    True
     >>> smooth = PerceptronClassifier(activation="sigmoid", eta0=0.1).fit(X, y)
     >>> smooth.predict_proba(X[:1]).round(3)
     array([[1., 0.]])
