@@ -111,7 +111,7 @@ def fit_stochastic(estimator, network, X, Y, sample_weight, rng, incremental):
         def validation_score():
             return estimator._score(X_val, y_val, w_val)
 
-    monitor = estimator._make_monitor()
+    monitor = estimator._make_monitor(network, X.shape[0])
     batch_size = resolve_batch_size(
         estimator.batch_size, X.shape[0], estimator._auto_batch_size
     )

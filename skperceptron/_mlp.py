@@ -213,7 +213,7 @@ class _BaseDeepMLP(BaseEstimator):
     def _make_schedule(self):
         return make_mlp_schedule(self)
 
-    def _make_monitor(self):
+    def _make_monitor(self, network, n_samples):
         """Progress monitor resuming the counts of earlier warm or partial fits."""
         return NoImprovement(
             self.tol,

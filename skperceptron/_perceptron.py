@@ -304,12 +304,13 @@ class PerceptronClassifier(SparseCoefMixin, LinearClassifierMixin, BaseEstimator
     def _make_schedule(self):
         return SCHEDULES["constant"](self.eta0)
 
-    def _make_monitor(self):
+    def _make_monitor(self, network, n_samples):
         """Stop after ``n_iter_no_change`` epochs without progress (tol=None: never).
 
-        A training-loss monitor ignores an epoch that starts from all-zero
-        weights, whose perceptron criterion is a meaningless 0.
+        A training-loss monitor ignores a first epoch that is one batch from
+        all-zero weights: its perceptron criterion is a meaningless 0.
         """
+        untrained = not network.params.any() and self._one_batch(n_samples)
         if self.tol is None:
             return NoImprovement(0.0, np.inf, higher_is_better=self.early_stopping)
         # scikit-learn's SGD stops when the count reaches n_iter_no_change
@@ -317,7 +318,7 @@ class PerceptronClassifier(SparseCoefMixin, LinearClassifierMixin, BaseEstimator
             self.tol,
             self.n_iter_no_change - 1,
             higher_is_better=self.early_stopping,
-            skip_first=self._starts_untrained and not self.early_stopping,
+            skip_first=untrained and not self.early_stopping,
         )
 
     def _stratify_validation(self, Y):
@@ -467,7 +468,6 @@ class PerceptronClassifier(SparseCoefMixin, LinearClassifierMixin, BaseEstimator
         Y = self._label_binarizer.transform(y).astype(X.dtype)
         network = self._build_network(coef, intercept, X.dtype)
         start_params = network.params.copy()
-        self._starts_untrained = not start_params.any() and self._one_batch(X)
         rng = check_random_state(self.random_state)
         result, monitor = fit_stochastic(
             self, network, X, Y, sample_weight, rng, incremental
@@ -484,9 +484,8 @@ class PerceptronClassifier(SparseCoefMixin, LinearClassifierMixin, BaseEstimator
             )
         self._warn_if_not_converged(result, incremental)
 
-    def _one_batch(self, X):
-        """Whether an epoch over ``X`` is a single batch."""
-        n_samples = X.shape[0]
+    def _one_batch(self, n_samples):
+        """Whether an epoch over ``n_samples`` rows is a single batch."""
         if self.batch_size == "auto":
             return self._auto_batch_size(n_samples) >= n_samples
         return self.batch_size >= n_samples
