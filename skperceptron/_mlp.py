@@ -474,16 +474,23 @@ class DeepMLPClassifier(ClassifierMixin, _BaseDeepMLP):
             )
 
     def _decode_targets(self, Y):
-        return self._label_binarizer.inverse_transform(Y)
+        """Labels from indicator rows or output probabilities (n_samples, n_outputs).
+
+        The same rule as ``LabelBinarizer.inverse_transform``, without its
+        per-call validation: threshold 0.5 for binary and multilabel outputs,
+        the first largest output for multiclass.
+        """
+        if self._label_binarizer.y_type_ == "multilabel-indicator":
+            return (Y > 0.5).astype(int)
+        if Y.shape[1] == 1:
+            return self.classes_[(Y[:, 0] > 0.5).astype(int)]
+        return self.classes_.take(Y.argmax(axis=1))
 
     def _score(self, X, y, sample_weight=None):
         return self._score_with_function(X, y, sample_weight, accuracy_score)
 
     def _predict(self, X, check_input=True):
-        y_pred = self._forward_pass_fast(X, check_input=check_input)
-        if self.n_outputs_ == 1:
-            y_pred = y_pred.ravel()
-        return self._label_binarizer.inverse_transform(y_pred)
+        return self._decode_targets(self._forward_pass_fast(X, check_input=check_input))
 
     def predict(self, X):
         """Predict class labels for ``X``.
