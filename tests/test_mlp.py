@@ -14,7 +14,11 @@ import pytest
 import scipy.sparse as sp
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.base import clone
-from sklearn.datasets import make_multilabel_classification, make_regression
+from sklearn.datasets import (
+    make_classification,
+    make_multilabel_classification,
+    make_regression,
+)
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import StandardScaler
@@ -551,3 +555,19 @@ def test_interrupted_fit_keeps_the_last_completed_epoch(regression, monkeypatch)
     assert reg.n_iter_ == 2
     assert reg.loss_curve_ == two_epochs.loss_curve_
     _assert_same_weights(reg, two_epochs)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_small_inputs_predict_as_through_full_validation(dtype):
+    """The lean path for small float arrays agrees with validated input."""
+    X, y = make_classification(n_samples=60, n_features=5, random_state=0)
+    clf = DeepMLPClassifier((8,), max_iter=30, random_state=0).fit(X.astype(dtype), y)
+    rows = X[:3].astype(dtype)
+    assert_array_equal(clf.predict(rows), clf.predict(rows.tolist()))
+    np.testing.assert_allclose(
+        clf.predict_proba(rows), clf.predict_proba(rows.tolist()), rtol=1e-6
+    )
+    with pytest.raises(ValueError, match="NaN"):
+        clf.predict(np.array([[np.nan] * 5], dtype=dtype))
+    with pytest.raises(ValueError, match="features"):
+        clf.predict(np.zeros((1, 4), dtype=dtype))
