@@ -171,7 +171,9 @@ class _BaseDeepMLP(BaseEstimator):
         if first_pass:
             self._initialize(layer_units, X.dtype, rng)
         network = self._build_network(layer_units, X.dtype)
-        start_params = network.params.copy()
+        # L-BFGS cannot hand back its starting point; the stochastic loop keeps
+        # its own per-epoch snapshot
+        start_params = network.params.copy() if self.solver == "lbfgs" else None
         if self.solver == "lbfgs":
             result, monitor = fit_lbfgs(self, network, X, Y, sample_weight), None
         else:
@@ -198,7 +200,9 @@ class _BaseDeepMLP(BaseEstimator):
         network = Network(layer_units, self.activation, self._loss_name(), dtype)
         network.initialize(rng)
         self.coefs_, self.intercepts_ = network.coefs, network.intercepts
-        self._best_params = network.params.copy()
+        self.__dict__.pop("_best_params", None)
+        if self.early_stopping and self.solver in OPTIMIZERS:
+            self._best_params = network.params.copy()  # restored if nothing beats it
         for name in (
             "loss_curve_",
             "best_loss_",
@@ -267,20 +271,27 @@ class _BaseDeepMLP(BaseEstimator):
         self.best_validation_score_ = monitor.best
         if monitor.best_params is not None:
             self._best_params = monitor.best_params
-        network.params[...] = self._best_params
+        if hasattr(self, "_best_params"):
+            network.params[...] = self._best_params
 
     def _recover_from_divergence(self, network, start_params, X):
         """Keep weights that predict finite values; forget the poisoned optimizer.
 
-        The stochastic loop puts back the weights the diverging epoch started
-        from; when those (or L-BFGS's last point) still give non-finite
-        outputs on the training data, the weights go back to where this fit
-        started.
+        L-BFGS goes back to where this fit started. The stochastic loop has
+        put back the weights the diverging epoch started from; when those still
+        give non-finite outputs on the training data, the weights go back to
+        the best early-stopping snapshot, or are drawn afresh from
+        ``random_state`` (the starting point of a fit with an int seed).
         """
-        with np.errstate(all="ignore"):
-            finite = np.isfinite(self._forward_pass_fast(X, check_input=False)).all()
-        if self.solver == "lbfgs" or not finite:
+        if start_params is not None:
             network.params[...] = start_params
+        else:
+            with np.errstate(all="ignore"):
+                outputs = self._forward_pass_fast(X, check_input=False)
+            if not np.isfinite(outputs).all() and hasattr(self, "_best_params"):
+                network.params[...] = self._best_params
+            elif not np.isfinite(outputs).all():
+                network.initialize(check_random_state(self.random_state))
         self.__dict__.pop("_optimizer", None)
 
     # -- prediction ----------------------------------------------------------
@@ -470,7 +481,22 @@ class DeepMLPClassifier(ClassifierMixin, _BaseDeepMLP):
             self._check_enough_classes()
         else:
             self._check_known_classes(unique_labels(y))
-        return X, self._label_binarizer.transform(y).astype(X.dtype)
+        return X, self._indicator(y)
+
+    def _indicator(self, y):
+        """0/1 targets (n_samples, n_outputs) as uint8, one byte per entry.
+
+        The losses only read them, and NumPy promotes uint8 to the float dtype
+        of the outputs, so this saves the 8-byte integer matrix
+        ``LabelBinarizer.transform`` builds and its float copy.
+        """
+        if self._label_binarizer.y_type_ == "multilabel-indicator":
+            return np.asarray(y, dtype=np.uint8)
+        if len(self.classes_) <= 2:
+            return (y == self.classes_[-1]).astype(np.uint8)[:, np.newaxis]
+        Y = np.zeros((len(y), len(self.classes_)), dtype=np.uint8)
+        Y[np.arange(len(y)), np.searchsorted(self.classes_, y)] = 1
+        return Y
 
     def _check_enough_classes(self):
         if (

@@ -18,8 +18,12 @@ def _rows(X, Y, sample_weight, rows):
 
 
 def shuffled(order, rng):
-    """``order`` permuted by ``rng`` (the draw scikit-learn's ``shuffle`` makes)."""
-    permutation = np.arange(len(order))
+    """``order`` permuted by ``rng`` (the draw scikit-learn's ``shuffle`` makes).
+
+    The draw does not depend on the index dtype, so int32 indices halve the
+    memory of the per-epoch permutation.
+    """
+    permutation = np.arange(len(order), dtype=order.dtype)
     rng.shuffle(permutation)
     return order[permutation]
 
@@ -39,7 +43,8 @@ class SampleShuffledBatches:
         self.X, self.Y, self.sample_weight = X, Y, sample_weight
         self.batch_size, self.rng = batch_size, rng
         self.n_samples = X.shape[0]
-        self._order = np.arange(self.n_samples)
+        index_dtype = np.int32 if self.n_samples < 2**31 else np.intp
+        self._order = np.arange(self.n_samples, dtype=index_dtype)
 
     def epoch(self):
         """Yield ``(X_batch, Y_batch, weight_batch)`` for one epoch."""
