@@ -9,6 +9,7 @@ import warnings
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
+from sklearn.utils.validation import _check_sample_weight
 
 from ._core import (
     OPTIMIZERS,
@@ -23,6 +24,18 @@ class TrainingDivergedError(ValueError):
 
     The estimator keeps the last finite weights, so it stays usable.
     """
+
+
+def validate_sample_weight(sample_weight, X):
+    """Non-negative, finite weights of the right length, not all zero."""
+    if sample_weight is None:
+        return None
+    sample_weight = _check_sample_weight(
+        sample_weight, X, dtype=X.dtype, ensure_non_negative=True
+    )
+    if not sample_weight.any():
+        raise ValueError("Sample weights must contain at least one non-zero number.")
+    return sample_weight
 
 
 def resolve_batch_size(batch_size, n_samples, auto_size):
@@ -111,10 +124,10 @@ def fit_stochastic(estimator, network, X, Y, sample_weight, rng, incremental):
         def validation_score():
             return estimator._score(X_val, y_val, w_val)
 
-    monitor = estimator._make_monitor(network, X.shape[0])
     batch_size = resolve_batch_size(
         estimator.batch_size, X.shape[0], estimator._auto_batch_size
     )
+    monitor = estimator._make_monitor(network, one_batch=batch_size >= X.shape[0])
     batches = estimator._batches(
         X, Y, sample_weight, batch_size, rng if estimator.shuffle else None
     )
@@ -173,6 +186,15 @@ def warn_if_not_converged(estimator, result, incremental):
             "reached and the optimization hasn't converged yet.",
             ConvergenceWarning,
         )
+
+
+def warn_max_iter_reached(max_iter):
+    """The perceptron's warning (scikit-learn SGD's) when the epochs ran out."""
+    warnings.warn(
+        "Maximum number of iteration reached before convergence. Consider "
+        f"increasing max_iter (now {max_iter}) to improve the fit.",
+        ConvergenceWarning,
+    )
 
 
 def raise_diverged(result, settings):

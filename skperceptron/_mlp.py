@@ -32,7 +32,6 @@ from sklearn.utils.multiclass import (
     unique_labels,
 )
 from sklearn.utils.validation import (
-    _check_sample_weight,
     check_is_fitted,
     column_or_1d,
     validate_data,
@@ -55,6 +54,7 @@ from ._fitting import (
     make_mlp_optimizer,
     make_mlp_schedule,
     raise_diverged,
+    validate_sample_weight,
     warn_if_not_converged,
 )
 
@@ -66,18 +66,6 @@ def _stochastic_solver(estimator):
             f"{estimator.solver!r} is not stochastic."
         )
     return True
-
-
-def _validate_sample_weight(sample_weight, X):
-    """Non-negative, finite weights of the right length, not all zero."""
-    if sample_weight is None:
-        return None
-    sample_weight = _check_sample_weight(
-        sample_weight, X, dtype=X.dtype, ensure_non_negative=True
-    )
-    if not sample_weight.any():
-        raise ValueError("Sample weights must contain at least one non-zero number.")
-    return sample_weight
 
 
 # Inputs up to this many rows skip chunking, and may skip full validation.
@@ -165,7 +153,7 @@ class _BaseDeepMLP(BaseEstimator):
         hidden_sizes = self._hidden_layer_sizes()
         first_pass = not hasattr(self, "coefs_") or not (self.warm_start or incremental)
         X, Y = self._validate_input(X, y, incremental, reset=first_pass)
-        sample_weight = _validate_sample_weight(sample_weight, X)
+        sample_weight = validate_sample_weight(sample_weight, X)
         rng = check_random_state(self.random_state)
         layer_units = [X.shape[1], *hidden_sizes, Y.shape[1]]
         if first_pass:
@@ -240,7 +228,7 @@ class _BaseDeepMLP(BaseEstimator):
     def _make_schedule(self):
         return make_mlp_schedule(self)
 
-    def _make_monitor(self, network, n_samples):
+    def _make_monitor(self, network, one_batch):
         """Progress monitor resuming the counts of earlier warm or partial fits."""
         return NoImprovement(
             self.tol,

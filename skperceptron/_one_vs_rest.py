@@ -13,6 +13,8 @@ from joblib import Parallel, delayed
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 
+from ._fitting import warn_max_iter_reached
+
 _BINARY_CLASSES = np.array([False, True])
 
 
@@ -66,8 +68,4 @@ def fit_one_vs_rest(estimator, X, y, sample_weight, coef, intercept, incremental
     estimator.loss_curve_.extend(_summed_curves([p.loss_curve_ for p in problems]))
     stopped_by_budget = estimator.n_iter_ == estimator.max_iter
     if not incremental and estimator.tol is not None and stopped_by_budget:
-        warnings.warn(
-            "Maximum number of iteration reached before convergence. Consider "
-            f"increasing max_iter (now {estimator.max_iter}) to improve the fit.",
-            ConvergenceWarning,
-        )
+        warn_max_iter_reached(estimator.max_iter)

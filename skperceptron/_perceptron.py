@@ -8,14 +8,12 @@ by gradient descent on the log-loss, with calibrated probabilities. Both run
 on the same core network and mini-batch loop as the deep estimators.
 """
 
-import warnings
 from numbers import Integral, Real
 
 import numpy as np
 import scipy.sparse as sp
 from scipy.special import expit
 from sklearn.base import BaseEstimator, _fit_context
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model._base import LinearClassifierMixin, SparseCoefMixin
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils import check_random_state, compute_class_weight
@@ -38,8 +36,13 @@ from ._core import (
     NoImprovement,
     SampleShuffledBatches,
 )
-from ._fitting import fit_stochastic, raise_diverged, warn_if_interrupted
-from ._mlp import _validate_sample_weight
+from ._fitting import (
+    fit_stochastic,
+    raise_diverged,
+    validate_sample_weight,
+    warn_if_interrupted,
+    warn_max_iter_reached,
+)
 from ._one_vs_rest import fit_one_vs_rest
 
 # activation -> (loss for two classes, loss for more, target labels (neg, pos))
@@ -304,13 +307,13 @@ class PerceptronClassifier(SparseCoefMixin, LinearClassifierMixin, BaseEstimator
     def _make_schedule(self):
         return SCHEDULES["constant"](self.eta0)
 
-    def _make_monitor(self, network, n_samples):
+    def _make_monitor(self, network, one_batch):
         """Stop after ``n_iter_no_change`` epochs without progress (tol=None: never).
 
         A training-loss monitor ignores a first epoch that is one batch from
         all-zero weights: its perceptron criterion is a meaningless 0.
         """
-        untrained = not network.params.any() and self._one_batch(n_samples)
+        untrained = one_batch and not network.params.any()
         if self.tol is None:
             return NoImprovement(0.0, np.inf, higher_is_better=self.early_stopping)
         # scikit-learn's SGD stops when the count reaches n_iter_no_change
@@ -375,7 +378,7 @@ class PerceptronClassifier(SparseCoefMixin, LinearClassifierMixin, BaseEstimator
 
     def _sample_weight(self, y, sample_weight, X):
         """Sample weights times class weights (None when both are absent)."""
-        sample_weight = _validate_sample_weight(sample_weight, X)
+        sample_weight = validate_sample_weight(sample_weight, X)
         if self.class_weight is None:
             return sample_weight
         weight_of_class = compute_class_weight(
@@ -484,12 +487,6 @@ class PerceptronClassifier(SparseCoefMixin, LinearClassifierMixin, BaseEstimator
             )
         self._warn_if_not_converged(result, incremental)
 
-    def _one_batch(self, n_samples):
-        """Whether an epoch over ``n_samples`` rows is a single batch."""
-        if self.batch_size == "auto":
-            return self._auto_batch_size(n_samples) >= n_samples
-        return self.batch_size >= n_samples
-
     def _store_result(self, result, n_samples):
         """Fitted attributes; ``t_`` counts every sample, held-out ones included."""
         self.n_iter_ = result.n_iter
@@ -500,12 +497,7 @@ class PerceptronClassifier(SparseCoefMixin, LinearClassifierMixin, BaseEstimator
         if warn_if_interrupted(result) or incremental or self.tol is None:
             return
         if not result.converged and result.n_iter == self.max_iter:
-            warnings.warn(
-                "Maximum number of iteration reached before convergence. "
-                f"Consider increasing max_iter (now {self.max_iter}) to improve "
-                "the fit.",
-                ConvergenceWarning,
-            )
+            warn_max_iter_reached(self.max_iter)
 
     # -- public API -------------------------------------------------------------------
 
