@@ -7,8 +7,17 @@ gradients and returns the error for the layer below; it never changes ``W``
 or ``b`` (only an optimizer step does).
 """
 
+from functools import lru_cache
+
 import numpy as np
-import scipy.sparse as sp
+
+
+@lru_cache(maxsize=16)
+def _ones(n_samples, dtype):
+    """A read-only vector of ones: ``ones @ delta`` sums rows as one BLAS call."""
+    ones = np.ones(n_samples, dtype=dtype)
+    ones.flags.writeable = False
+    return ones
 
 
 class Dense:
@@ -31,10 +40,10 @@ class Dense:
 
     def forward(self, X, out):
         """Write ``f(X @ W + b)`` into ``out`` (n_samples, fan_out) and return it."""
-        if sp.issparse(X):
-            out[...] = X @ self.W
-        else:
+        if isinstance(X, np.ndarray):
             np.matmul(X, self.W, out=out)
+        else:  # a scipy sparse matrix
+            out[...] = X @ self.W
         out += self.b
         return self.activation.forward(out)
 
@@ -46,11 +55,13 @@ class Dense:
         ``X_delta`` when one is given (the first layer needs none).
         """
         delta = self.activation.derivative(A, delta)  # (n_samples, fan_out)
-        if sp.issparse(X):
-            self.W_grad[...] = X.T @ delta
-        else:
+        if isinstance(X, np.ndarray):
             np.matmul(X.T, delta, out=self.W_grad)
-        np.sum(delta, axis=0, out=self.b_grad)
-        if X_delta is not None:
-            np.matmul(delta, self.W.T, out=X_delta)
-        return X_delta
+        else:  # a scipy sparse matrix
+            self.W_grad[...] = X.T @ delta
+        np.matmul(_ones(delta.shape[0], delta.dtype), delta, out=self.b_grad)
+        if X_delta is None:
+            return None
+        if delta.shape[1] == 1:  # an outer product: broadcasting beats a k=1 GEMM
+            return np.multiply(delta, self.W.T, out=X_delta)
+        return np.matmul(delta, self.W.T, out=X_delta)

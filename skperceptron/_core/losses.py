@@ -20,9 +20,30 @@ def _weighted_mean(per_sample, weights):
     return float(np.dot(per_sample, weights))
 
 
+def _mean_row_dot(A, B, weights):
+    """Weighted mean over samples of ``sum(A * B, axis=1)``, no temporary.
+
+    Unweighted, it is one dot product of the flattened arrays.
+    """
+    if weights is None:
+        return float(np.vdot(A, B)) / A.shape[0]
+    return float(np.dot(np.einsum("ij,ij->i", A, B), weights))
+
+
+def _scale_by_weights(delta, weights):
+    """Multiply each row of ``delta`` by its sample's weight (1/n unweighted)."""
+    if weights is None:
+        delta *= 1.0 / delta.shape[0]
+    else:
+        delta *= weights[:, np.newaxis]
+    return delta
+
+
 def _clipped(prob):
+    """``prob`` clipped to [eps, 1 - eps], so that its log is finite."""
     eps = np.finfo(prob.dtype).eps
-    return np.clip(prob, eps, 1 - eps)
+    clipped = np.maximum(prob, eps)
+    return np.minimum(clipped, 1 - eps, out=clipped)
 
 
 class _CanonicalLoss:
@@ -39,11 +60,7 @@ class _CanonicalLoss:
     def raw_gradient(Y, out, weights, delta):
         """Write dJ/draw = (out - Y) * weight into ``delta`` (n_samples, n_outputs)."""
         np.subtract(out, Y, out=delta)
-        if weights is None:
-            delta *= 1.0 / delta.shape[0]
-        else:
-            delta *= weights[:, np.newaxis]
-        return delta
+        return _scale_by_weights(delta, weights)
 
 
 class _IdentityLink:
@@ -62,7 +79,15 @@ class SquaredError(_IdentityLink, _CanonicalLoss):
     @staticmethod
     def value(Y, out, weights=None):
         residual = out - Y  # (n_samples, n_outputs)
-        return 0.5 * _weighted_mean(np.einsum("ij,ij->i", residual, residual), weights)
+        return 0.5 * _mean_row_dot(residual, residual, weights)
+
+    @staticmethod
+    def value_and_raw_gradient(Y, out, weights, delta):
+        """Both from one computation of the residuals ``out - Y``."""
+        residual = np.subtract(out, Y, out=delta)
+        loss = 0.5 * _mean_row_dot(residual, residual, weights)
+        _scale_by_weights(delta, weights)
+        return loss
 
 
 class PoissonDeviance(_CanonicalLoss):
@@ -91,9 +116,13 @@ class BinaryLogLoss(_CanonicalLoss):
 
     @staticmethod
     def value(Y, out, weights=None):
-        prob = _clipped(out)
-        per_sample = -(xlogy(Y, prob) + xlogy(1 - Y, 1 - prob)).sum(axis=1)
-        return _weighted_mean(per_sample, weights)
+        prob = _clipped(out)  # (n_samples, n_outputs), never 0 or 1
+        log_prob = np.log(prob)
+        log_complement = np.log1p(np.negative(prob, out=prob), out=prob)
+        return -(
+            _mean_row_dot(Y, log_prob, weights)
+            + _mean_row_dot(1 - Y, log_complement, weights)
+        )
 
 
 class LogLoss(_CanonicalLoss):
@@ -103,15 +132,18 @@ class LogLoss(_CanonicalLoss):
 
     @staticmethod
     def link(raw):
-        raw -= raw.max(axis=1, keepdims=True)  # log-sum-exp shift, no overflow
+        # Shift each row by its maximum so exp cannot overflow. With few
+        # classes, a max along the contiguous axis of the transposed copy is
+        # much faster than one along short rows; row sums are one GEMV.
+        raw -= np.maximum.reduce(raw.T.copy(), axis=0)[:, np.newaxis]
         np.exp(raw, out=raw)
-        raw /= raw.sum(axis=1, keepdims=True)
+        raw /= (raw @ np.ones(raw.shape[1], raw.dtype))[:, np.newaxis]
         return raw
 
     @staticmethod
     def value(Y, out, weights=None):
-        per_sample = -xlogy(Y, _clipped(out)).sum(axis=1)
-        return _weighted_mean(per_sample, weights)
+        log_prob = _clipped(out)
+        return -_mean_row_dot(Y, np.log(log_prob, out=log_prob), weights)
 
 
 class PerceptronLoss(_IdentityLink):
