@@ -1,5 +1,6 @@
 """skperceptron: scikit-learn estimators building deep learning up from a perceptron."""
 
+from ._display import TrainingCurveDisplay
 from ._mlp import DeepMLPClassifier, DeepMLPRegressor
 from ._perceptron import PerceptronClassifier
 
@@ -9,5 +10,6 @@ __all__ = [
     "DeepMLPClassifier",
     "DeepMLPRegressor",
     "PerceptronClassifier",
+    "TrainingCurveDisplay",
     "__version__",
 ]

@@ -11,13 +11,23 @@ MLP_PARAMETERS = """\
 hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
         Number of units in each hidden layer: ``(64, 32)`` stacks two layers.
 
-    activation : {'identity', 'logistic', 'tanh', 'relu'}, default='relu'
-        Non-linearity of the hidden units: ``f(z) = z``, ``1 / (1 + exp(-z))``,
-        ``tanh(z)`` or ``max(z, 0)``.
+    activation : {'identity', 'logistic', 'tanh', 'relu', 'leaky_relu', \
+            'elu', 'gelu', 'softplus', 'silu'} or list, default='relu'
+        Non-linearity of the hidden units, one name for every hidden layer or
+        a list with one per hidden layer: 'identity' ``z``, 'logistic'
+        ``1 / (1 + exp(-z))``, 'tanh' ``tanh(z)``, 'relu' ``max(z, 0)`` (the
+        four of scikit-learn), and the extras 'leaky_relu' ``max(z, 0.01 z)``,
+        'elu' ``z`` if ``z > 0`` else ``exp(z) - 1``, 'gelu'
+        ``z * Phi(z)`` (``Phi`` the standard normal CDF), 'softplus'
+        ``log(1 + exp(z))`` and 'silu' (swish) ``z / (1 + exp(-z))``.
 
-    solver : {'lbfgs', 'sgd', 'adam'}, default='adam'
+    solver : {'lbfgs', 'sgd', 'adam', 'adamw', 'rmsprop'}, default='adam'
         How the loss J(w) is minimised: full-batch L-BFGS (quasi-Newton, good
-        for small data), mini-batch gradient descent with momentum, or Adam.
+        for small data), mini-batch gradient descent with momentum, Adam,
+        AdamW (Adam with decoupled weight decay
+        ``w <- w - learning_rate * weight_decay * w`` on the weights) or
+        RMSprop (``v <- rho v + (1 - rho) g^2``,
+        ``w <- w - learning_rate * g / (sqrt(v) + epsilon)``).
 
     alpha : float, default=0.0001
         Strength of the L2 penalty ``0.5 * alpha * ||W||^2``, divided by the
@@ -27,10 +37,16 @@ hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
         Samples per mini-batch for 'sgd' and 'adam'; ``'auto'`` means
         ``min(200, n_samples)``. Ignored by 'lbfgs'.
 
-    learning_rate : {'constant', 'invscaling', 'adaptive'}, default='constant'
-        Learning-rate schedule, used with ``solver='sgd'`` only: constant,
-        ``learning_rate_init / (t + 1) ** power_t`` with ``t`` the samples seen,
-        or divided by 5 each time training stops improving.
+    learning_rate : {'constant', 'invscaling', 'adaptive', 'cosine', 'step'}, \
+            default='constant'
+        Learning-rate schedule. scikit-learn's three act with ``solver='sgd'``
+        only (other solvers run at ``learning_rate_init``): constant,
+        ``learning_rate_init / (t + 1) ** power_t`` with ``t`` the samples
+        seen, or divided by 5 each time training stops improving. The extras
+        act on every stochastic solver: 'cosine' anneals epoch ``e`` of
+        ``E = max_iter`` to ``min + (init - min) (1 + cos(pi e / (E - 1))) / 2``
+        (the last epoch runs at ``learning_rate_min``), and 'step' multiplies
+        the rate by ``step_decay_factor`` every ``step_decay_epochs`` epochs.
 
     learning_rate_init : float, default=0.001
         Initial step size of 'sgd' and 'adam'.
@@ -89,7 +105,50 @@ hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
         'adam').
 
     max_fun : int, default=15000
-        Maximum number of loss evaluations of 'lbfgs'."""
+        Maximum number of loss evaluations of 'lbfgs'.
+
+    dropout : float or list of float, default=0.0
+        Inverted dropout: during training each hidden unit's output is zeroed
+        with this probability and the kept ones are divided by
+        ``1 - dropout``; prediction uses every unit. One rate for every hidden
+        layer or a list with one per hidden layer, each in [0, 1). The masks
+        are drawn from ``random_state``. Stochastic solvers only.
+
+    weight_init : {'glorot_uniform', 'glorot_normal', 'he_uniform', \
+            'he_normal', 'lecun_normal'}, default='glorot_uniform'
+        Initial weights: 'glorot_uniform' is scikit-learn's (uniform with
+        bound ``sqrt(6 / (fan_in + fan_out))``, ``sqrt(2 / ...)`` for
+        'logistic'); 'glorot_normal' has variance ``2 / (fan_in + fan_out)``,
+        'he_uniform' bound ``sqrt(6 / fan_in)``, 'he_normal' variance
+        ``2 / fan_in`` (suited to the ReLU family) and 'lecun_normal' variance
+        ``1 / fan_in``. The extras start the biases at zero.
+
+    weight_decay : float, default=0.01
+        Decoupled weight decay of ``solver='adamw'``.
+
+    rho : float, default=0.9
+        Decay rate of RMSprop's mean of squared gradients, in [0, 1).
+
+    learning_rate_min : float, default=0.0
+        The rate 'cosine' anneals down to.
+
+    step_decay_epochs : int, default=10
+        Epochs between two decays of the 'step' schedule.
+
+    step_decay_factor : float, default=0.1
+        Factor, in (0, 1], the 'step' schedule multiplies the rate by.
+
+    warmup_epochs : int, default=0
+        Epochs during which the rate ramps up linearly to the schedule's
+        before the schedule proper starts (stochastic solvers).
+
+    max_grad_norm : float, default=None
+        Clip each mini-batch gradient ``g`` to this global L2 norm:
+        ``g <- g * min(1, max_grad_norm / ||g||)``. None: no clipping.
+
+    early_stopping_metric : {'score', 'loss'}, default='score'
+        What early stopping monitors on the validation data: the score
+        (scikit-learn's behaviour) or the data loss (lower is better)."""
 
 MLP_ATTRIBUTES = """\
 loss_ : float
@@ -105,7 +164,26 @@ loss_ : float
         Score on the held-out data after each epoch, with ``early_stopping``.
 
     best_validation_score_ : float or None
-        Best of ``validation_scores_``, with ``early_stopping``.
+        Best of ``validation_scores_``, with ``early_stopping`` monitoring the
+        score.
+
+    validation_loss_curve_ : list of float or None
+        Data loss on the validation data after each epoch, with
+        ``early_stopping``.
+
+    best_validation_loss_ : float or None
+        Best of ``validation_loss_curve_``, with ``early_stopping`` monitoring
+        the loss.
+
+    history_ : dict of lists
+        Per epoch of the stochastic solvers (over warm starts and partial
+        fits): 'loss', 'learning_rate' (the rate the epoch used) and 'seconds';
+        with early stopping also 'validation_loss' and 'validation_score'.
+
+    best_epoch_ : int or None
+        1-based epoch of the best monitored value (validation metric with
+        early stopping, training loss otherwise); its weights are kept with
+        early stopping. None for 'lbfgs'.
 
     t_ : int
         Number of training samples seen by the stochastic solver.

@@ -9,11 +9,12 @@ import warnings
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
+from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.validation import _check_sample_weight
 
 from ._core import (
     OPTIMIZERS,
-    SCHEDULES,
+    make_schedule,
     run_lbfgs,
     run_minibatch,
 )
@@ -50,26 +51,66 @@ def resolve_batch_size(batch_size, n_samples, auto_size):
     return int(np.clip(batch_size, 1, n_samples))
 
 
-def make_mlp_optimizer(estimator, n_params, dtype):
-    """The optimizer named by an MLP's ``solver``, with its hyper-parameters."""
-    if estimator.solver == "sgd":
-        hyper = dict(
-            momentum=estimator.momentum,
-            nesterovs_momentum=estimator.nesterovs_momentum,
-        )
-    else:
-        hyper = dict(
-            beta_1=estimator.beta_1,
-            beta_2=estimator.beta_2,
-            epsilon=estimator.epsilon,
-        )
-    return OPTIMIZERS[estimator.solver](n_params, dtype, **hyper)
+# solver -> the estimator parameters that are its hyper-parameters
+_SOLVER_HYPER_PARAMETERS = {
+    "sgd": ("momentum", "nesterovs_momentum"),
+    "adam": ("beta_1", "beta_2", "epsilon"),
+    "adamw": ("beta_1", "beta_2", "epsilon", "weight_decay"),
+    "rmsprop": ("rho", "epsilon"),
+}
+
+# learning_rate values that only 'sgd' follows, as in scikit-learn
+_SGD_ONLY_SCHEDULES = ("invscaling", "adaptive")
+
+
+def make_mlp_optimizer(estimator, network):
+    """The optimizer named by an MLP's ``solver``, with its hyper-parameters.
+
+    Decoupled weight decay (adamw) acts on the weights only, not the biases.
+    """
+    hyper = {
+        name: getattr(estimator, name)
+        for name in _SOLVER_HYPER_PARAMETERS[estimator.solver]
+    }
+    if estimator.solver == "adamw":
+        hyper["n_decayed"] = network.n_coefs
+    return OPTIMIZERS[estimator.solver](network.params.size, network.dtype, **hyper)
 
 
 def make_mlp_schedule(estimator):
-    """An MLP's learning-rate schedule; as in scikit-learn, only ``sgd`` follows one."""
-    name = estimator.learning_rate if estimator.solver == "sgd" else "constant"
-    return SCHEDULES[name](estimator.learning_rate_init, power_t=estimator.power_t)
+    """An MLP's learning-rate schedule.
+
+    scikit-learn's values keep its meaning ('invscaling' and 'adaptive' act on
+    'sgd' only; other solvers run at a constant rate); 'cosine' and 'step'
+    act on every stochastic solver, as does the warm-up.
+    """
+    name = estimator.learning_rate
+    if name in _SGD_ONLY_SCHEDULES and estimator.solver != "sgd":
+        name = "constant"
+    return make_schedule(
+        name,
+        estimator.learning_rate_init,
+        power_t=estimator.power_t,
+        max_epochs=estimator.max_iter,
+        learning_rate_min=estimator.learning_rate_min,
+        step_epochs=estimator.step_decay_epochs,
+        decay_factor=estimator.step_decay_factor,
+        warmup_epochs=estimator.warmup_epochs,
+    )
+
+
+def class_weighted(sample_weight, class_weight, classes, y, dtype):
+    """Sample weights times the weight of each sample's class.
+
+    ``class_weight`` is None, a dict ``{class: weight}`` or ``"balanced"``
+    (``n_samples / (n_classes * count(class))``), as in scikit-learn's linear
+    models. Returns None when both are absent.
+    """
+    if class_weight is None:
+        return sample_weight
+    weight_of_class = compute_class_weight(class_weight, classes=classes, y=y)
+    per_sample = weight_of_class[np.searchsorted(classes, y)].astype(dtype)
+    return per_sample if sample_weight is None else sample_weight * per_sample
 
 
 def split_validation(estimator, X, Y, sample_weight, rng, stratify):
@@ -97,33 +138,32 @@ def split_validation(estimator, X, Y, sample_weight, rng, stratify):
     return (X_train, Y_train, w_train), (X_val, Y_val, w_val)
 
 
-def fit_stochastic(estimator, network, X, Y, sample_weight, rng, incremental):
+def fit_stochastic(
+    estimator, network, X, Y, sample_weight, rng, incremental, validation_data=None
+):
     """Mini-batch training of ``network`` with the estimator's settings.
 
     The estimator supplies its pieces through ``_make_optimizer``,
     ``_make_schedule``, ``_make_monitor``, ``_batches`` (a class of
-    ``_core.batches``), ``_auto_batch_size``, ``_stratify_validation`` and
-    ``_decode_targets``; optimizer and schedule persist between
-    ``partial_fit`` calls.
+    ``_core.batches``), ``_auto_batch_size``, ``_stratify_validation``,
+    ``_decode_targets``, ``_output``, ``_score`` and ``_training_options``;
+    optimizer and schedule persist between ``partial_fit`` calls.
+    ``validation_data`` ``(X_val, Y_val, w_val)`` replaces the early-stopping
+    split when given.
     """
     if estimator.early_stopping and incremental:
         raise ValueError("partial_fit does not support early_stopping=True")
     if not incremental or not hasattr(estimator, "_optimizer"):
-        estimator._optimizer = estimator._make_optimizer(
-            network.params.size, network.dtype
-        )
+        estimator._optimizer = estimator._make_optimizer(network)
         estimator._schedule = estimator._make_schedule()
-    validation_score = None
+    validation = None
     if estimator.early_stopping:
-        stratify = estimator._stratify_validation(Y)
-        (X, Y, sample_weight), (X_val, Y_val, w_val) = split_validation(
-            estimator, X, Y, sample_weight, rng, stratify
-        )
-        y_val = estimator._decode_targets(Y_val)
-
-        def validation_score():
-            return estimator._score(X_val, y_val, w_val)
-
+        if validation_data is None:
+            stratify = estimator._stratify_validation(Y)
+            (X, Y, sample_weight), validation_data = split_validation(
+                estimator, X, Y, sample_weight, rng, stratify
+            )
+        validation = make_validation(estimator, network, *validation_data)
     batch_size = resolve_batch_size(
         estimator.batch_size, X.shape[0], estimator._auto_batch_size
     )
@@ -138,11 +178,32 @@ def fit_stochastic(estimator, network, X, Y, sample_weight, rng, incremental):
         monitor,
         batches,
         max_iter=1 if incremental else estimator.max_iter,
-        validation_score=validation_score,
+        validation=validation,
         n_samples_seen=estimator.t_,
         verbose=estimator.verbose,
+        **estimator._training_options(network, rng, X, Y),
     )
     return result, monitor
+
+
+def make_validation(estimator, network, X_val, Y_val, w_val):
+    """A callable returning the validation score and data loss of the network.
+
+    The loss is the data loss J without the penalty, weighted by ``w_val``.
+    """
+    y_val = estimator._decode_targets(Y_val)
+    weights = None if w_val is None else w_val / w_val.sum()
+
+    def validation_metrics():
+        with np.errstate(all="ignore"):
+            output = estimator._output(X_val)
+            loss = float(network.loss.value(Y_val, output, weights))
+        return {
+            "validation_loss": loss,
+            "validation_score": estimator._score(X_val, y_val, w_val),
+        }
+
+    return validation_metrics
 
 
 def fit_lbfgs(estimator, network, X, Y, sample_weight):

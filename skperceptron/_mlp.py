@@ -32,13 +32,18 @@ from sklearn.utils.multiclass import (
     unique_labels,
 )
 from sklearn.utils.validation import (
+    check_array,
+    check_consistent_length,
     check_is_fitted,
     column_or_1d,
     validate_data,
 )
 
+from . import _convert
+from ._callbacks import CallbackSupportMixin, EpochCallbacks
 from ._core import (
     ACTIVATIONS,
+    INITIALIZERS,
     LOSSES,
     OPTIMIZERS,
     SCHEDULES,
@@ -49,6 +54,7 @@ from ._core import (
 )
 from ._docstrings import fill_doc
 from ._fitting import (
+    class_weighted,
     fit_lbfgs,
     fit_stochastic,
     make_mlp_optimizer,
@@ -91,7 +97,7 @@ def _is_small_ready_array(estimator, X):
     )
 
 
-class _BaseDeepMLP(BaseEstimator):
+class _BaseDeepMLP(CallbackSupportMixin, BaseEstimator):
     """Parameters, fit skeleton and forward pass shared by both deep estimators."""
 
     # a new permutation every epoch, drawn as scikit-learn's MLP draws it
@@ -107,7 +113,7 @@ class _BaseDeepMLP(BaseEstimator):
             "array-like",
             Interval(Integral, 1, None, closed="left"),
         ],
-        "activation": [StrOptions(set(ACTIVATIONS))],
+        "activation": [StrOptions(set(ACTIVATIONS)), list, tuple],
         "solver": [StrOptions({"lbfgs"} | set(OPTIMIZERS))],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "batch_size": [
@@ -135,6 +141,17 @@ class _BaseDeepMLP(BaseEstimator):
             Options(Real, {np.inf}),
         ],
         "max_fun": [Interval(Integral, 1, None, closed="left")],
+        # extras on top of scikit-learn's parameters
+        "dropout": [Interval(Real, 0, 1, closed="left"), list, tuple],
+        "weight_init": [StrOptions(set(INITIALIZERS))],
+        "weight_decay": [Interval(Real, 0, None, closed="left")],
+        "rho": [Interval(Real, 0, 1, closed="left")],
+        "learning_rate_min": [Interval(Real, 0, None, closed="left")],
+        "step_decay_epochs": [Interval(Integral, 1, None, closed="left")],
+        "step_decay_factor": [Interval(Real, 0, 1, closed="right")],
+        "warmup_epochs": [Interval(Integral, 0, None, closed="left")],
+        "max_grad_norm": [Interval(Real, 0, None, closed="neither"), None],
+        "early_stopping_metric": [StrOptions({"score", "loss"})],
     }
 
     # -- fitting -----------------------------------------------------------
@@ -149,16 +166,78 @@ class _BaseDeepMLP(BaseEstimator):
             )
         return [int(s) for s in sizes]
 
-    def _fit(self, X, y, sample_weight=None, incremental=False):
+    def _per_hidden_layer(self, name, value, n_hidden, is_valid, expected):
+        """``value`` as one entry per hidden layer, each checked by ``is_valid``."""
+        values = list(value) if isinstance(value, (list, tuple)) else [value] * n_hidden
+        if len(values) != n_hidden or not all(is_valid(v) for v in values):
+            raise InvalidParameterError(
+                f"The '{name}' parameter of {type(self).__name__} must be "
+                f"{expected}, or a list of them with one entry per hidden layer "
+                f"({n_hidden}). Got {value!r}."
+            )
+        return values
+
+    def _hidden_activations(self, n_hidden):
+        """The ``activation`` parameter: one name, or one per hidden layer."""
+        if isinstance(self.activation, str):
+            return self.activation
+        return self._per_hidden_layer(
+            "activation",
+            self.activation,
+            n_hidden,
+            lambda name: isinstance(name, str) and name in ACTIVATIONS,
+            f"one of {sorted(ACTIVATIONS)}",
+        )
+
+    def _dropout_rates(self, n_hidden):
+        """Dropout rate of each hidden layer, or None when nothing is dropped."""
+        rates = self._per_hidden_layer(
+            "dropout",
+            self.dropout,
+            n_hidden,
+            lambda rate: isinstance(rate, Real) and 0 <= rate < 1,
+            "a float in [0, 1)",
+        )
+        if not any(rates):
+            return None
+        if self.solver == "lbfgs":
+            raise ValueError(
+                "dropout needs a stochastic solver ('sgd', 'adam', 'adamw', "
+                "'rmsprop'): L-BFGS assumes a deterministic loss."
+            )
+        return rates
+
+    def _network_options(self, n_hidden):
+        """Keyword arguments of ``Network`` beyond the layer sizes and loss."""
+        return dict(
+            dropout=self._dropout_rates(n_hidden),
+            loss_params=self._loss_params(),
+        )
+
+    def _loss_params(self):
+        return None
+
+    def _fit(
+        self,
+        X,
+        y,
+        sample_weight=None,
+        incremental=False,
+        validation_data=(None, None, None),
+    ):
         hidden_sizes = self._hidden_layer_sizes()
         first_pass = not hasattr(self, "coefs_") or not (self.warm_start or incremental)
         X, Y = self._validate_input(X, y, incremental, reset=first_pass)
-        sample_weight = validate_sample_weight(sample_weight, X)
+        sample_weight = self._sample_weight(sample_weight, X, Y, incremental)
+        validation_data = self._validate_validation_data(Y, *validation_data)
         rng = check_random_state(self.random_state)
         layer_units = [X.shape[1], *hidden_sizes, Y.shape[1]]
         if first_pass:
             self._initialize(layer_units, X.dtype, rng)
         network = self._build_network(layer_units, X.dtype)
+        if self.early_stopping and not hasattr(self, "_best_params"):
+            # e.g. a model converted from scikit-learn: nothing beats it yet
+            self._best_params = network.params.copy()
         # L-BFGS cannot hand back its starting point; the stochastic loop keeps
         # its own per-epoch snapshot
         start_params = network.params.copy() if self.solver == "lbfgs" else None
@@ -166,7 +245,14 @@ class _BaseDeepMLP(BaseEstimator):
             result, monitor = fit_lbfgs(self, network, X, Y, sample_weight), None
         else:
             result, monitor = fit_stochastic(
-                self, network, X, Y, sample_weight, rng, incremental
+                self,
+                network,
+                X,
+                Y,
+                sample_weight,
+                rng,
+                incremental,
+                validation_data=validation_data,
             )
         self._store_result(network, result, monitor)
         if result.diverged or not np.isfinite(network.params).all():
@@ -185,8 +271,15 @@ class _BaseDeepMLP(BaseEstimator):
         self.n_outputs_ = layer_units[-1]
         self.n_layers_ = len(layer_units)
         self.out_activation_ = LOSSES[self._loss_name()].link_name
-        network = Network(layer_units, self.activation, self._loss_name(), dtype)
-        network.initialize(rng)
+        n_hidden = len(layer_units) - 2
+        network = Network(
+            layer_units,
+            self._hidden_activations(n_hidden),
+            self._loss_name(),
+            dtype,
+            **self._network_options(n_hidden),
+        )
+        network.initialize(rng, self.weight_init)
         self.coefs_, self.intercepts_ = network.coefs, network.intercepts
         self.__dict__.pop("_best_params", None)
         if self.early_stopping and self.solver in OPTIMIZERS:
@@ -196,6 +289,10 @@ class _BaseDeepMLP(BaseEstimator):
             "best_loss_",
             "validation_scores_",
             "best_validation_score_",
+            "validation_loss_curve_",
+            "best_validation_loss_",
+            "history_",
+            "best_epoch_",
         ):
             self.__dict__.pop(name, None)
         self.__dict__.pop("_optimizer", None)
@@ -204,7 +301,11 @@ class _BaseDeepMLP(BaseEstimator):
             self._no_improvement_count = 0
             self.validation_scores_ = [] if self.early_stopping else None
             self.best_validation_score_ = -np.inf if self.early_stopping else None
+            self.validation_loss_curve_ = [] if self.early_stopping else None
+            self.best_validation_loss_ = np.inf if self.early_stopping else None
             self.best_loss_ = None if self.early_stopping else np.inf
+            self.history_ = {}
+            self.best_epoch_ = None
 
     def _build_network(self, layer_units, dtype):
         """A core network holding the current weights; coefs_ become its views."""
@@ -215,28 +316,51 @@ class _BaseDeepMLP(BaseEstimator):
                 f"{fitted_units}: with warm_start or partial_fit, keep "
                 "hidden_layer_sizes and the data's width and outputs unchanged."
             )
+        n_hidden = len(layer_units) - 2
         network = Network(
-            layer_units, self.activation, self._loss_name(), dtype, alpha=self.alpha
+            layer_units,
+            self._hidden_activations(n_hidden),
+            self._loss_name(),
+            dtype,
+            alpha=self.alpha,
+            **self._network_options(n_hidden),
         )
         network.set_weights(self.coefs_, self.intercepts_)
         self.coefs_, self.intercepts_ = network.coefs, network.intercepts
         return network
 
-    def _make_optimizer(self, n_params, dtype):
-        return make_mlp_optimizer(self, n_params, dtype)
+    def _make_optimizer(self, network):
+        return make_mlp_optimizer(self, network)
+
+    def _training_options(self, network, rng, X, Y):
+        """Extras of the mini-batch loop: metric, clipping, dropout, callbacks."""
+        return dict(
+            monitored=f"validation_{self.early_stopping_metric}",
+            max_grad_norm=self.max_grad_norm,
+            dropout_rng=rng if network.dropout is not None else None,
+            observer=EpochCallbacks.for_estimator(self, X, Y),
+        )
+
+    def _output(self, X):
+        """Network output (through the link) for already validated ``X``."""
+        return self._forward_pass_fast(X, check_input=False)
 
     def _make_schedule(self):
         return make_mlp_schedule(self)
 
     def _make_monitor(self, network, one_batch):
         """Progress monitor resuming the counts of earlier warm or partial fits."""
+        if not self.early_stopping:
+            best, higher_is_better = self.best_loss_, False
+        elif self.early_stopping_metric == "score":
+            best, higher_is_better = self.best_validation_score_, True
+        else:
+            best, higher_is_better = self.best_validation_loss_, False
         return NoImprovement(
             self.tol,
             self.n_iter_no_change,
-            higher_is_better=self.early_stopping,
-            best=self.best_validation_score_
-            if self.early_stopping
-            else self.best_loss_,
+            higher_is_better=higher_is_better,
+            best=best,
             count=self._no_improvement_count,
         )
 
@@ -251,16 +375,74 @@ class _BaseDeepMLP(BaseEstimator):
             return
         self.t_ = result.n_samples_seen
         self.loss_curve_.extend(result.loss_curve)
+        for key, values in result.history.items():
+            self.history_.setdefault(key, []).extend(values)
         self._no_improvement_count = monitor.count
+        self.best_epoch_ = self._best_epoch()
         if not self.early_stopping:
             self.best_loss_ = monitor.best
             return
         self.validation_scores_.extend(result.validation_scores)
-        self.best_validation_score_ = monitor.best
+        self.validation_loss_curve_.extend(result.validation_losses)
+        if self.early_stopping_metric == "score":
+            self.best_validation_score_ = monitor.best
+        else:
+            self.best_validation_loss_ = monitor.best
         if monitor.best_params is not None:
             self._best_params = monitor.best_params
         if hasattr(self, "_best_params"):
             network.params[...] = self._best_params
+
+    def _best_epoch(self):
+        """1-based epoch of the best monitored value over the whole history."""
+        if not self.early_stopping:
+            curve, sign = self.history_.get("loss", []), -1.0
+        elif self.early_stopping_metric == "score":
+            curve, sign = self.history_.get("validation_score", []), 1.0
+        else:
+            curve, sign = self.history_.get("validation_loss", []), -1.0
+        if not curve:
+            return None
+        return int(np.argmax(sign * np.asarray(curve))) + 1
+
+    def _sample_weight(self, sample_weight, X, Y, incremental):
+        """Validated sample weights (class weights are the classifier's)."""
+        return validate_sample_weight(sample_weight, X)
+
+    def _validate_validation_data(self, Y, X_val, y_val, sample_weight_val):
+        """``(X_val, Y_val, w_val)`` from ``fit``'s validation arguments, or None.
+
+        ``Y`` is the training targets' matrix, whose width ``Y_val`` must share.
+        """
+        if X_val is None and y_val is None:
+            if sample_weight_val is not None:
+                raise ValueError("sample_weight_val is given without X_val and y_val.")
+            return None
+        if X_val is None or y_val is None:
+            given, missing = ("X_val", "y_val") if y_val is None else ("y_val", "X_val")
+            raise ValueError(f"{given} is provided, but {missing} was not provided.")
+        if not self.early_stopping:
+            raise ValueError(
+                "X_val and y_val are passed to fit while early_stopping is False; "
+                "set early_stopping=True to monitor them."
+            )
+        if self.solver == "lbfgs":
+            raise ValueError("X_val and y_val need a stochastic solver, not 'lbfgs'.")
+        X_val = validate_data(
+            self,
+            X_val,
+            accept_sparse=["csr", "csc"],
+            dtype=(np.float64, np.float32),
+            reset=False,
+        )
+        Y_val = self._validation_targets(y_val)
+        check_consistent_length(X_val, Y_val)
+        if Y_val.shape[1] != Y.shape[1]:
+            raise ValueError(
+                f"y_val has {Y_val.shape[1]} outputs where y has {Y.shape[1]}."
+            )
+        w_val = self._sample_weight(sample_weight_val, X_val, Y_val, False)
+        return X_val, Y_val, w_val
 
     def _recover_from_divergence(self, network, start_params, X):
         """Keep weights that predict finite values; forget the poisoned optimizer.
@@ -320,7 +502,9 @@ class _BaseDeepMLP(BaseEstimator):
     # -- public API ------------------------------------------------------------
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
+    def fit(
+        self, X, y, sample_weight=None, X_val=None, y_val=None, sample_weight_val=None
+    ):
         """Fit the network to data ``X`` and targets ``y``.
 
         Parameters
@@ -331,13 +515,64 @@ class _BaseDeepMLP(BaseEstimator):
             Target values (class labels for classification).
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weight of each sample; zero drops a sample.
+        X_val : {array-like, sparse matrix} of shape (n_val, n_features), \
+                default=None
+            Validation data for early stopping, used instead of holding out
+            ``validation_fraction`` of ``X`` (needs ``early_stopping=True``
+            and a stochastic solver), as in scikit-learn's
+            HistGradientBoosting estimators.
+        y_val : array-like of shape (n_val,) or (n_val, n_outputs), default=None
+            Targets of ``X_val``.
+        sample_weight_val : array-like of shape (n_val,), default=None
+            Weights of the validation samples.
 
         Returns
         -------
         self : object
             The fitted estimator.
         """
-        return self._fit(X, y, sample_weight=sample_weight, incremental=False)
+        return self._fit(
+            X,
+            y,
+            sample_weight=sample_weight,
+            incremental=False,
+            validation_data=(X_val, y_val, sample_weight_val),
+        )
+
+    def to_sklearn(self):
+        """The equivalent fitted scikit-learn MLP.
+
+        Returns
+        -------
+        model : sklearn.neural_network.MLPClassifier or MLPRegressor
+            Fitted, with this estimator's values of scikit-learn's parameters
+            and deep copies of its fitted attributes: the same predictions.
+
+        Raises
+        ------
+        ValueError
+            If scikit-learn cannot express a setting: an activation, solver,
+            learning_rate or loss it lacks, or one of our extra parameters
+            away from its default. The message names each one.
+        """
+        return _convert.to_sklearn(self)
+
+    @classmethod
+    def from_sklearn(cls, model):
+        """A fitted estimator equivalent to a fitted scikit-learn MLP.
+
+        Parameters
+        ----------
+        model : sklearn.neural_network.MLPClassifier or MLPRegressor
+            A fitted model of the same kind (classifier or regressor).
+
+        Returns
+        -------
+        estimator : object
+            Fitted, with the model's parameters (ours at their defaults) and
+            deep copies of its fitted attributes: the same predictions.
+        """
+        return _convert.from_sklearn(cls, model)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -357,6 +592,12 @@ class DeepMLPClassifier(ClassifierMixin, _BaseDeepMLP):
     Parameters
     ----------
     ${mlp_parameters}
+
+    class_weight : dict, 'balanced' or None, default=None
+        Weights of the classes, multiplying the sample weights: a dict
+        ``{class_label: weight}``, or 'balanced' for
+        ``n_samples / (n_classes * np.bincount(y))``, as in scikit-learn's
+        linear models. Not for multilabel targets.
 
     Attributes
     ----------
@@ -392,6 +633,11 @@ class DeepMLPClassifier(ClassifierMixin, _BaseDeepMLP):
     0.98
     """
 
+    _parameter_constraints: dict = {
+        **_BaseDeepMLP._parameter_constraints,
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+    }
+
     def __init__(
         self,
         hidden_layer_sizes=(100,),
@@ -418,7 +664,19 @@ class DeepMLPClassifier(ClassifierMixin, _BaseDeepMLP):
         epsilon=1e-8,
         n_iter_no_change=10,
         max_fun=15000,
+        dropout=0.0,
+        weight_init="glorot_uniform",
+        weight_decay=0.01,
+        rho=0.9,
+        learning_rate_min=0.0,
+        step_decay_epochs=10,
+        step_decay_factor=0.1,
+        warmup_epochs=0,
+        max_grad_norm=None,
+        early_stopping_metric="score",
+        class_weight=None,
     ):
+        self.class_weight = class_weight
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.solver = solver
@@ -442,6 +700,16 @@ class DeepMLPClassifier(ClassifierMixin, _BaseDeepMLP):
         self.epsilon = epsilon
         self.n_iter_no_change = n_iter_no_change
         self.max_fun = max_fun
+        self.dropout = dropout
+        self.weight_init = weight_init
+        self.weight_decay = weight_decay
+        self.rho = rho
+        self.learning_rate_min = learning_rate_min
+        self.step_decay_epochs = step_decay_epochs
+        self.step_decay_factor = step_decay_factor
+        self.warmup_epochs = warmup_epochs
+        self.max_grad_norm = max_grad_norm
+        self.early_stopping_metric = early_stopping_metric
 
     def _loss_name(self):
         return "log_loss" if self.out_activation_ == "softmax" else "binary_log_loss"
@@ -470,6 +738,41 @@ class DeepMLPClassifier(ClassifierMixin, _BaseDeepMLP):
         else:
             self._check_known_classes(unique_labels(y))
         return X, self._indicator(y)
+
+    def _sample_weight(self, sample_weight, X, Y, incremental):
+        """Sample weights times ``class_weight``, as in scikit-learn's linear models."""
+        sample_weight = validate_sample_weight(sample_weight, X)
+        if self.class_weight is None:
+            return sample_weight
+        if self._label_binarizer.y_type_ == "multilabel-indicator":
+            raise ValueError("class_weight is not supported for multilabel targets.")
+        if incremental and self.class_weight == "balanced":
+            raise ValueError(
+                "class_weight 'balanced' is not supported for partial_fit: the "
+                "class frequencies of one batch are not those of the data. Pass "
+                "a dict, e.g. from sklearn.utils.compute_class_weight('balanced', "
+                "classes=..., y=...)."
+            )
+        y = self._decode_targets(Y)
+        weighted = class_weighted(
+            sample_weight, self.class_weight, self.classes_, y, X.dtype
+        )
+        if not weighted.any():
+            raise ValueError("The sample and class weights are all zero.")
+        return weighted
+
+    def _validation_targets(self, y_val):
+        y_val = check_array(y_val, ensure_2d=False, dtype=None, input_name="y_val")
+        if y_val.ndim == 2 and y_val.shape[1] == 1:
+            y_val = column_or_1d(y_val, warn=True)
+        if self._label_binarizer.y_type_ != "multilabel-indicator":
+            unknown = np.setdiff1d(unique_labels(y_val), self.classes_)
+            if len(unknown):
+                raise ValueError(
+                    f"y_val has classes not seen in y: {unknown}. The classes of "
+                    f"y are {self.classes_}."
+                )
+        return self._indicator(y_val)
 
     def _indicator(self, y):
         """0/1 targets (n_samples, n_outputs) as uint8, one byte per entry.
@@ -629,11 +932,18 @@ class DeepMLPRegressor(RegressorMixin, _BaseDeepMLP):
 
     Parameters
     ----------
-    loss : {'squared_error', 'poisson'}, default='squared_error'
-        The data loss: half the squared error, or half the Poisson deviance
-        with a log link (for non-negative counts).
+    loss : {'squared_error', 'poisson', 'huber', 'absolute_error'}, \
+            default='squared_error'
+        The data loss of a residual ``r``: half the squared error, half the
+        Poisson deviance with a log link (for non-negative counts), Huber's
+        ``r^2 / 2`` for ``|r| <= huber_delta`` and
+        ``huber_delta (|r| - huber_delta / 2)`` beyond (robust to outliers),
+        or the absolute error ``|r|``.
 
     ${mlp_parameters}
+
+    huber_delta : float, default=1.0
+        Residual size where the 'huber' loss turns from quadratic to linear.
 
     Attributes
     ----------
@@ -663,7 +973,8 @@ class DeepMLPRegressor(RegressorMixin, _BaseDeepMLP):
 
     _parameter_constraints: dict = {
         **_BaseDeepMLP._parameter_constraints,
-        "loss": [StrOptions({"squared_error", "poisson"})],
+        "loss": [StrOptions({"squared_error", "poisson", "huber", "absolute_error"})],
+        "huber_delta": [Interval(Real, 0, None, closed="neither")],
     }
 
     def __init__(
@@ -693,8 +1004,20 @@ class DeepMLPRegressor(RegressorMixin, _BaseDeepMLP):
         epsilon=1e-8,
         n_iter_no_change=10,
         max_fun=15000,
+        dropout=0.0,
+        weight_init="glorot_uniform",
+        weight_decay=0.01,
+        rho=0.9,
+        learning_rate_min=0.0,
+        step_decay_epochs=10,
+        step_decay_factor=0.1,
+        warmup_epochs=0,
+        max_grad_norm=None,
+        early_stopping_metric="score",
+        huber_delta=1.0,
     ):
         self.loss = loss
+        self.huber_delta = huber_delta
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.solver = solver
@@ -718,9 +1041,28 @@ class DeepMLPRegressor(RegressorMixin, _BaseDeepMLP):
         self.epsilon = epsilon
         self.n_iter_no_change = n_iter_no_change
         self.max_fun = max_fun
+        self.dropout = dropout
+        self.weight_init = weight_init
+        self.weight_decay = weight_decay
+        self.rho = rho
+        self.learning_rate_min = learning_rate_min
+        self.step_decay_epochs = step_decay_epochs
+        self.step_decay_factor = step_decay_factor
+        self.warmup_epochs = warmup_epochs
+        self.max_grad_norm = max_grad_norm
+        self.early_stopping_metric = early_stopping_metric
 
     def _loss_name(self):
         return self.loss
+
+    def _loss_params(self):
+        return {"delta": self.huber_delta} if self.loss == "huber" else None
+
+    def _validation_targets(self, y_val):
+        y_val = check_array(
+            y_val, ensure_2d=False, dtype=(np.float64, np.float32), input_name="y_val"
+        )
+        return y_val.reshape(-1, 1) if y_val.ndim == 1 else y_val
 
     def _validate_input(self, X, y, incremental, reset):
         X, y = validate_data(

@@ -16,7 +16,7 @@ from scipy.special import expit
 from sklearn.base import BaseEstimator, _fit_context
 from sklearn.linear_model._base import LinearClassifierMixin, SparseCoefMixin
 from sklearn.preprocessing import LabelBinarizer
-from sklearn.utils import check_random_state, compute_class_weight
+from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.extmath import softmax
 from sklearn.utils.metaestimators import available_if
@@ -28,6 +28,7 @@ from sklearn.utils.multiclass import (
 from sklearn.utils.validation import validate_data
 
 from ._core import (
+    LOSSES,
     OPTIMIZERS,
     PENALTIES,
     SCHEDULES,
@@ -37,6 +38,7 @@ from ._core import (
     SampleShuffledBatches,
 )
 from ._fitting import (
+    class_weighted,
     fit_stochastic,
     raise_diverged,
     validate_sample_weight,
@@ -299,10 +301,14 @@ class PerceptronClassifier(SparseCoefMixin, LinearClassifierMixin, BaseEstimator
 
     # -- the pieces the shared mini-batch loop asks for -------------------------
 
-    def _make_optimizer(self, n_params, dtype):
+    def _make_optimizer(self, network):
         return OPTIMIZERS["sgd"](
-            n_params, dtype, momentum=0.0, nesterovs_momentum=False
+            network.params.size, network.dtype, momentum=0.0, nesterovs_momentum=False
         )
+
+    def _training_options(self, network, rng, X, Y):
+        """No dropout, clipping or other extras: plain mini-batch steps."""
+        return {}
 
     def _make_schedule(self):
         return SCHEDULES["constant"](self.eta0)
@@ -329,6 +335,10 @@ class PerceptronClassifier(SparseCoefMixin, LinearClassifierMixin, BaseEstimator
 
     def _decode_targets(self, Y):
         return self._label_binarizer.inverse_transform(Y)
+
+    def _output(self, X):
+        """Network output (scores through the link) for already validated ``X``."""
+        return LOSSES[self._loss_name()].link(self._decision(X))
 
     def _score(self, X, y, sample_weight=None):
         """Accuracy of the current weights on already validated data."""
@@ -379,13 +389,9 @@ class PerceptronClassifier(SparseCoefMixin, LinearClassifierMixin, BaseEstimator
     def _sample_weight(self, y, sample_weight, X):
         """Sample weights times class weights (None when both are absent)."""
         sample_weight = validate_sample_weight(sample_weight, X)
-        if self.class_weight is None:
-            return sample_weight
-        weight_of_class = compute_class_weight(
-            self.class_weight, classes=self.classes_, y=y
+        return class_weighted(
+            sample_weight, self.class_weight, self.classes_, y, X.dtype
         )
-        per_sample = weight_of_class[np.searchsorted(self.classes_, y)].astype(X.dtype)
-        return per_sample if sample_weight is None else sample_weight * per_sample
 
     def _mean_one_weights(self, y, sample_weight, X):
         """Sample times class weights scaled to mean 1, or None when there are none.

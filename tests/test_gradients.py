@@ -3,7 +3,8 @@
 Each registry entry (activation, loss, penalty) is checked on its own, a dense
 layer's input gradient is checked, and the whole backward pass of a
 ``Network`` is checked for every activation x loss pair, with and without an
-L2 penalty and with and without sample weights. Parametrizing over the
+L2 penalty and with and without sample weights, then with one activation per
+hidden layer and with dropout under a fixed mask. Parametrizing over the
 registries means a new entry is checked without touching this file.
 """
 
@@ -21,6 +22,8 @@ KINK_MARGIN = 1e-3  # |pre-activation| kept above this, far beyond STEP * |x|
 N_SAMPLES, N_FEATURES, N_OUTPUTS = 7, 4, 3
 LAYER_UNITS = [N_FEATURES, 5, 3, N_OUTPUTS]
 ZERO_WEIGHT_ROWS = [1, 4]
+# no kink anywhere, so dropped inputs cannot move a pre-activation onto one
+SMOOTH_ACTIVATIONS = ["gelu", "logistic", "silu", "softplus", "tanh"]
 
 
 def central_differences(scalar_function, x, step=STEP):
@@ -89,16 +92,15 @@ def weights_with_zeros(rng, n_samples):
 
 def smallest_hidden_preactivation(network, X):
     """min |Z| over every hidden layer's pre-activations for the batch ``X``."""
-    hidden_activation = ACTIVATIONS[network.activation]
     inputs, smallest = X, np.inf
-    for W, b in zip(network.coefs[:-1], network.intercepts[:-1]):
-        Z = inputs @ W + b  # (n_samples, fan_out)
+    for layer in network.layers[:-1]:
+        Z = inputs @ layer.W + layer.b  # (n_samples, fan_out)
         smallest = min(smallest, np.abs(Z).min())
-        inputs = hidden_activation.forward(Z)
+        inputs = layer.activation.forward(Z)
     return smallest
 
 
-def network_away_from_kinks(layer_units, activation, loss, X, **penalty):
+def network_away_from_kinks(layer_units, activation, loss, X, **options):
     """A float64 network whose hidden pre-activations on ``X`` avoid 0.
 
     Initial seeds are tried in order until none of the pre-activations is
@@ -107,20 +109,30 @@ def network_away_from_kinks(layer_units, activation, loss, X, **penalty):
     """
     dense_X = X.toarray() if sp.issparse(X) else X
     for seed in range(100):
-        network = Network(layer_units, activation, loss, np.float64, **penalty)
+        network = Network(layer_units, activation, loss, np.float64, **options)
         network.initialize(np.random.RandomState(seed))
         if smallest_hidden_preactivation(network, dense_X) > KINK_MARGIN:
             return network
     raise AssertionError("no initial seed keeps the pre-activations off zero")
 
 
-def assert_network_gradient_matches(network, X, Y, sample_weight=None):
-    """``network.grads`` equals central differences of the returned loss."""
-    network.loss_and_gradient(X, Y, sample_weight)
-    backprop_gradient = network.grads.copy()
+def assert_network_gradient_matches(
+    network, X, Y, sample_weight=None, dropout_seed=None
+):
+    """``network.grads`` equals central differences of the returned loss.
+
+    With a ``dropout_seed`` every evaluation gets a fresh ``RandomState`` of
+    that seed, so all of them drop the same units.
+    """
 
     def loss_at_current_params():
-        return network.loss_and_gradient(X, Y, sample_weight)
+        dropout_rng = None
+        if dropout_seed is not None:
+            dropout_rng = np.random.RandomState(dropout_seed)
+        return network.loss_and_gradient(X, Y, sample_weight, dropout_rng)
+
+    loss_at_current_params()
+    backprop_gradient = network.grads.copy()
 
     numerical_gradient = central_differences(loss_at_current_params, network.params)
     assert np.abs(backprop_gradient).max() > 1e-4  # not a vacuous comparison
@@ -137,14 +149,14 @@ def test_activation_derivative_matches_finite_differences(name):
     lower = activation.forward(Z - STEP)
     numerical = upstream * (upper - lower) / (2 * STEP)
     A = activation.forward(Z.copy())
-    analytic = activation.derivative(A, upstream.copy())
+    analytic = activation.derivative(A, upstream.copy(), Z)
     assert_allclose(analytic, numerical, rtol=RTOL, atol=ATOL)
 
 
 @pytest.mark.parametrize("weighting", ["unweighted", "weighted"])
 @pytest.mark.parametrize("name", sorted(LOSSES))
 def test_loss_raw_gradient_matches_finite_differences(name, weighting):
-    loss = LOSSES[name]
+    loss = LOSSES[name]()  # default parameters, as a Network makes it
     rng = np.random.RandomState(1)
     raw = rng.normal(size=(N_SAMPLES, N_OUTPUTS))
     Y = make_targets(name, rng, raw.shape)
@@ -182,15 +194,15 @@ def test_dense_input_gradient_matches_finite_differences(name):
     layer = Dense(W, b, np.empty_like(W), np.empty_like(b), ACTIVATIONS[name])
     X = rng.normal(size=(5, fan_in))
     upstream = rng.normal(size=(5, fan_out))  # dJ/dA for J = sum(upstream * A)
-    if name == "relu":
-        assert np.abs(X @ W + b).min() > KINK_MARGIN
+    assert np.abs(X @ W + b).min() > KINK_MARGIN
+    Z = np.empty((5, fan_out)) if layer.activation.needs_preactivation else None
 
     def weighted_output_sum():
         return float(np.sum(upstream * layer.forward(X, np.empty((5, fan_out)))))
 
     numerical = central_differences(weighted_output_sum, X)
-    A = layer.forward(X, np.empty((5, fan_out)))
-    input_gradient = layer.backward(X, A, upstream.copy(), np.empty_like(X))
+    A = layer.forward(X, np.empty((5, fan_out)), Z)
+    input_gradient = layer.backward(X, A, upstream.copy(), np.empty_like(X), Z)
     assert_allclose(input_gradient, numerical, rtol=RTOL, atol=ATOL)
 
 
@@ -244,3 +256,37 @@ def test_network_gradient_with_sparse_input():
         LAYER_UNITS, "relu", "log_loss", X, penalty="l2", alpha=0.3
     )
     assert_network_gradient_matches(network, X, Y, weights_with_zeros(rng, N_SAMPLES))
+
+
+@pytest.mark.parametrize(
+    "activations",
+    [
+        ("gelu", "relu"),
+        ("logistic", "silu"),
+        ("softplus", "leaky_relu"),
+        ("elu", "tanh"),
+    ],
+)
+def test_network_gradient_with_one_activation_per_hidden_layer(activations):
+    rng = np.random.RandomState(7)
+    X = rng.normal(size=(N_SAMPLES, N_FEATURES))
+    Y = one_hot_targets(rng, (N_SAMPLES, N_OUTPUTS))
+    network = network_away_from_kinks(
+        LAYER_UNITS, list(activations), "log_loss", X, alpha=0.3
+    )
+    assert_network_gradient_matches(network, X, Y, weights_with_zeros(rng, N_SAMPLES))
+
+
+@pytest.mark.parametrize("dropout", [0.4, [0.5, 0.0], [0.0, 0.3]])
+@pytest.mark.parametrize("activation", SMOOTH_ACTIVATIONS)
+def test_network_gradient_with_a_fixed_dropout_mask(activation, dropout):
+    rng = np.random.RandomState(8)
+    X = rng.normal(size=(N_SAMPLES, N_FEATURES))
+    Y = real_targets(rng, (N_SAMPLES, N_OUTPUTS))
+    network = network_away_from_kinks(
+        LAYER_UNITS, activation, "squared_error", X, alpha=0.3, dropout=dropout
+    )
+    undropped_loss = network.loss_and_gradient(X, Y)
+    dropped_loss = network.loss_and_gradient(X, Y, None, np.random.RandomState(9))
+    assert dropped_loss != undropped_loss  # the mask drops something
+    assert_network_gradient_matches(network, X, Y, dropout_seed=9)

@@ -1,19 +1,46 @@
-"""Weight initialisers: shapes, bounds and scikit-learn's exact random draws."""
+"""Weight initialisers: shapes, scales, bounds and exact random draws."""
 
 import numpy as np
 import pytest
-from numpy.testing import assert_array_equal
+from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.neural_network import MLPClassifier
 
 from skperceptron._core import INITIALIZERS, Network
 from skperceptron._core.initializers import glorot_uniform
 
 FAN_IN, FAN_OUT = 50, 40
+LARGE_FAN_IN, LARGE_FAN_OUT = 400, 300  # 120,000 draws: std known to ~0.2 %
+# The weights' standard deviation by formula, for the zero-bias initialisers.
+WEIGHT_STDS = {
+    "glorot_normal": lambda fan_in, fan_out: np.sqrt(2 / (fan_in + fan_out)),
+    "he_normal": lambda fan_in, fan_out: np.sqrt(2 / fan_in),
+    "lecun_normal": lambda fan_in, fan_out: np.sqrt(1 / fan_in),
+    "he_uniform": lambda fan_in, fan_out: np.sqrt(2 / fan_in),  # bound / sqrt(3)
+}
+ZERO_BIAS_INITIALIZERS = sorted(WEIGHT_STDS)
 
 
 def glorot_bound(fan_in, fan_out, activation):
     factor = 2.0 if activation == "logistic" else 6.0
     return np.sqrt(factor / (fan_in + fan_out))
+
+
+def he_uniform_bound(fan_in):
+    return np.sqrt(6 / fan_in)
+
+
+def reference_weights(name, rng, fan_in, fan_out):
+    """The weights the formula draws from ``rng``, written out here."""
+    if name == "he_uniform":
+        bound = he_uniform_bound(fan_in)
+        return rng.uniform(-bound, bound, (fan_in, fan_out))
+    return rng.normal(0.0, WEIGHT_STDS[name](fan_in, fan_out), (fan_in, fan_out))
+
+
+def large_layer(name, seed=0):
+    return INITIALIZERS[name](
+        LARGE_FAN_IN, LARGE_FAN_OUT, np.random.RandomState(seed), np.float64
+    )
 
 
 def sklearn_initial_weights(X, y, hidden_layer_sizes, activation, seed):
@@ -97,3 +124,46 @@ def test_network_starts_where_sklearn_mlp_starts(activation):
         assert_array_equal(ours, theirs)
     for ours, theirs in zip(network.intercepts, expected_intercepts):
         assert_array_equal(ours, theirs)
+
+
+@pytest.mark.parametrize("name", ZERO_BIAS_INITIALIZERS)
+def test_zero_bias_initializers_start_biases_at_zero(name):
+    for dtype in (np.float32, np.float64):
+        W, b = INITIALIZERS[name](FAN_IN, FAN_OUT, np.random.RandomState(3), dtype)
+        assert W.shape == (FAN_IN, FAN_OUT) and W.dtype == dtype
+        assert b.shape == (FAN_OUT,) and b.dtype == dtype
+        assert_array_equal(b, np.zeros(FAN_OUT))
+        assert np.all(W != 0)
+
+
+@pytest.mark.parametrize("name", ZERO_BIAS_INITIALIZERS)
+def test_zero_bias_initializers_draw_with_the_formula_std(name):
+    W, _ = large_layer(name)
+    expected_std = WEIGHT_STDS[name](LARGE_FAN_IN, LARGE_FAN_OUT)
+    assert W.std() == pytest.approx(expected_std, rel=0.02)
+    assert abs(W.mean()) < 0.02 * expected_std
+
+
+def test_he_uniform_fills_its_bound():
+    W, _ = large_layer("he_uniform")
+    bound = he_uniform_bound(LARGE_FAN_IN)
+    assert np.abs(W).max() <= bound
+    assert W.max() > 0.99 * bound and W.min() < -0.99 * bound
+
+
+@pytest.mark.parametrize("name", ZERO_BIAS_INITIALIZERS)
+def test_zero_bias_initializers_draw_the_weights_and_nothing_else(name):
+    rng, reference_rng = np.random.RandomState(9), np.random.RandomState(9)
+    W, _ = INITIALIZERS[name](FAN_IN, FAN_OUT, rng, np.float64)
+    expected_W = reference_weights(name, reference_rng, FAN_IN, FAN_OUT)
+    assert_allclose(W, expected_W, rtol=1e-12)
+    assert rng.uniform() == reference_rng.uniform()  # no draw after W
+
+
+@pytest.mark.parametrize("name", ZERO_BIAS_INITIALIZERS)
+def test_zero_bias_initializers_are_deterministic_for_a_seed(name):
+    first, _ = large_layer(name, seed=5)
+    second, _ = large_layer(name, seed=5)
+    other, _ = large_layer(name, seed=6)
+    assert_array_equal(first, second)
+    assert not np.array_equal(first, other)

@@ -353,7 +353,7 @@ INVALID_PARAMETERS = [
     ("early_stopping", None),
     ("random_state", "seed"),
     ("verbose", "loud"),
-    ("loss", "absolute_error"),
+    ("loss", "hinge"),
     ("eta0", 0),
     ("eta0", -1.0),
     ("l1_ratio", -0.1),

@@ -1,4 +1,4 @@
-"""Dense layer: forward into a given buffer, backward into gradient views."""
+"""Dense layer: forward into a buffer, backward into gradient views; dropout masks."""
 
 import numpy as np
 import pytest
@@ -6,7 +6,7 @@ import scipy.sparse as sp
 from numpy.testing import assert_allclose, assert_array_equal
 
 from skperceptron._core import ACTIVATIONS
-from skperceptron._core.layers import Dense
+from skperceptron._core.layers import Dense, draw_dropout_mask
 
 N_SAMPLES, FAN_IN, FAN_OUT = 6, 4, 3
 
@@ -17,6 +17,13 @@ def make_dense(activation, dtype=np.float64, seed=0):
     W = rng.normal(size=(FAN_IN, FAN_OUT)).astype(dtype)
     b = rng.normal(size=FAN_OUT).astype(dtype)
     return Dense(W, b, np.zeros_like(W), np.zeros_like(b), ACTIVATIONS[activation])
+
+
+def preactivation_buffer(layer, dtype=np.float64):
+    """The Z buffer a network gives ``layer``: only if its activation needs one."""
+    if layer.activation.needs_preactivation:
+        return np.empty((N_SAMPLES, FAN_OUT), dtype)
+    return None
 
 
 def random_batch(dtype=np.float64, seed=1):
@@ -36,6 +43,30 @@ def test_forward_writes_activation_of_affine_map_into_out(name):
     expected = ACTIVATIONS[name].forward(X @ layer.W + layer.b)
     assert np.shares_memory(result, out)
     assert_allclose(out, expected, rtol=1e-12)
+
+
+@pytest.mark.parametrize("name", sorted(ACTIVATIONS))
+def test_forward_keeps_the_preactivation_in_the_given_buffer(name):
+    layer = make_dense(name)
+    X, _ = random_batch()
+    out, Z = np.empty((N_SAMPLES, FAN_OUT)), np.empty((N_SAMPLES, FAN_OUT))
+    layer.forward(X, out, Z)
+    assert_allclose(Z, X @ layer.W + layer.b, rtol=1e-12)
+    assert_allclose(out, ACTIVATIONS[name].forward(Z.copy()), rtol=1e-12)
+
+
+@pytest.mark.parametrize("name", ["gelu", "silu"])
+def test_backward_reads_the_preactivation_buffer(name):
+    """f' from Z: with a wrong Z the gradients are wrong too."""
+    layer = make_dense(name)
+    X, upstream = random_batch()
+    Z = np.empty((N_SAMPLES, FAN_OUT))
+    A = layer.forward(X, np.empty((N_SAMPLES, FAN_OUT)), Z)
+    dZ = ACTIVATIONS[name].derivative(A, upstream.copy(), X @ layer.W + layer.b)
+    layer.backward(X, A, upstream.copy(), None, Z)
+    assert_allclose(layer.W_grad, X.T @ dZ, rtol=1e-12)
+    layer.backward(X, A, upstream.copy(), None, Z + 1.0)
+    assert not np.allclose(layer.W_grad, X.T @ dZ)
 
 
 def test_backward_closed_form_for_tanh():
@@ -105,10 +136,38 @@ def test_sparse_input_matches_dense_input(sparse_format):
 def test_float32_layer_stays_float32(name):
     layer = make_dense(name, np.float32)
     X, upstream = random_batch(np.float32)
-    A = layer.forward(X, np.empty((N_SAMPLES, FAN_OUT), np.float32))
-    X_delta = layer.backward(X, A, upstream, np.empty_like(X))
+    Z = preactivation_buffer(layer, np.float32)
+    A = layer.forward(X, np.empty((N_SAMPLES, FAN_OUT), np.float32), Z)
+    X_delta = layer.backward(X, A, upstream, np.empty_like(X), Z)
     assert A.dtype == X_delta.dtype == np.float32
     assert layer.W_grad.dtype == layer.b_grad.dtype == np.float32
     reference = make_dense(name, np.float64)
     expected = reference.forward(X.astype(np.float64), np.empty(A.shape))
     assert_allclose(A, expected, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("rate", [0.1, 0.5, 0.8])
+def test_dropout_mask_keeps_about_one_minus_rate_scaled_up(rate, dtype):
+    mask = np.empty((2000, 50), dtype)
+    result = draw_dropout_mask(rate, np.random.RandomState(0), mask)
+    assert result is mask
+    assert mask.dtype == dtype
+    kept = mask != 0
+    assert kept.mean() == pytest.approx(1 - rate, abs=0.01)  # 1e5 draws: sd < 0.002
+    assert_allclose(mask[kept], 1 / (1 - rate), rtol=1e-6)
+    assert mask.mean() == pytest.approx(1.0, abs=0.02)  # inverted: E[mask] = 1
+
+
+def test_dropout_mask_comes_from_the_given_rng_only():
+    first = draw_dropout_mask(0.5, np.random.RandomState(3), np.empty((40, 5)))
+    np.random.seed(7)  # the global state plays no part
+    again = draw_dropout_mask(0.5, np.random.RandomState(3), np.empty((40, 5)))
+    other = draw_dropout_mask(0.5, np.random.RandomState(4), np.empty((40, 5)))
+    assert_array_equal(first, again)
+    assert not np.array_equal(first, other)
+
+
+def test_dropout_rate_zero_keeps_everything():
+    mask = draw_dropout_mask(0.0, np.random.RandomState(0), np.empty((30, 4)))
+    assert_array_equal(mask, 1.0)

@@ -504,7 +504,7 @@ def test_verbose_prints_the_loss_per_iteration(solver, iris, capsys):
     X, y = iris
     DeepMLPClassifier(solver=solver, max_iter=3, verbose=True, **SMALL).fit(X, y)
     out = capsys.readouterr().out
-    assert re.search(r"^Iteration 1, loss = \d+\.\d+$", out, re.MULTILINE)
+    assert re.search(r"^Iteration 1, loss = \d+\.\d+, ", out, re.MULTILINE)
     assert out.count("Iteration ") == 3
 
 

@@ -1,4 +1,7 @@
-"""Network: parameter layout, forward pass, weighted loss, penalty, sklearn parity."""
+"""Network: parameter layout, forward pass, weighted loss, penalty, sklearn parity.
+
+Also per-layer activations, dropout and loss parameters.
+"""
 
 import numpy as np
 import pytest
@@ -6,14 +9,28 @@ import scipy.sparse as sp
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 
-from skperceptron._core import ACTIVATIONS, LOSSES, Network, predict_output
+from skperceptron._core import (
+    ACTIVATIONS,
+    INITIALIZERS,
+    LOSSES,
+    Network,
+    predict_output,
+)
+from skperceptron._core.layers import draw_dropout_mask
 
 LAYER_UNITS = [3, 4, 2]
+DEEP_LAYER_UNITS = [3, 4, 5, 2]
 N_SAMPLES = 8
 
 
-def make_network(activation="tanh", loss="squared_error", dtype=np.float64, **penalty):
-    network = Network(LAYER_UNITS, activation, loss, dtype, **penalty)
+def make_network(
+    activation="tanh",
+    loss="squared_error",
+    dtype=np.float64,
+    layer_units=LAYER_UNITS,
+    **options,
+):
+    network = Network(layer_units, activation, loss, dtype, **options)
     return network.initialize(np.random.RandomState(0))
 
 
@@ -226,3 +243,191 @@ def test_one_sgd_step_matches_sklearn_mlp(case, weighted):
     stepped = network.params - 0.1 * network.grads
     assert initial_loss == pytest.approx(mlp.loss_curve_[0], rel=1e-10)
     assert_allclose(stepped, flat_weights(mlp.coefs_, mlp.intercepts_), rtol=1e-10)
+
+
+def deep_data(n_samples=N_SAMPLES, seed=1):
+    rng = np.random.RandomState(seed)
+    X = rng.normal(size=(n_samples, DEEP_LAYER_UNITS[0]))
+    Y = rng.normal(size=(n_samples, DEEP_LAYER_UNITS[-1]))
+    return X, Y
+
+
+def hand_built_output(network, X, masks=(None, None)):
+    """The network's output, each hidden layer's output times its mask if any."""
+    out = X
+    for layer, mask in zip(network.layers, list(masks) + [None]):
+        out = layer.activation.forward(out @ layer.W + layer.b)
+        if mask is not None:
+            out = out * mask
+    return out
+
+
+def half_squared_error(output, Y):
+    return 0.5 * np.mean(np.sum((output - Y) ** 2, axis=1))
+
+
+@pytest.mark.parametrize("to_sequence", [list, tuple])
+def test_one_activation_per_hidden_layer(to_sequence):
+    activations = to_sequence(["gelu", "elu"])
+    network = make_network(activations, layer_units=DEEP_LAYER_UNITS)
+    X, _ = deep_data()
+    assert network.activation == activations
+    assert network.hidden_activations == ["gelu", "elu"]
+    assert [layer.activation for layer in network.layers] == [
+        ACTIVATIONS["gelu"],
+        ACTIVATIONS["elu"],
+        ACTIVATIONS["identity"],
+    ]
+    output = network.forward(X)[-1]
+    assert_allclose(output, hand_built_output(network, X), rtol=1e-12)
+    prediction = predict_output(
+        network.coefs, network.intercepts, activations, "squared_error", X
+    )
+    assert_allclose(prediction, output, rtol=1e-12)
+
+
+def test_one_str_equals_that_name_for_every_hidden_layer():
+    X, Y = deep_data()
+    by_str = make_network("logistic", layer_units=DEEP_LAYER_UNITS)
+    by_list = make_network(["logistic"] * 2, layer_units=DEEP_LAYER_UNITS)
+    assert_array_equal(by_list.params, by_str.params)
+    assert by_list.loss_and_gradient(X, Y) == by_str.loss_and_gradient(X, Y)
+    assert_array_equal(by_list.grads, by_str.grads)
+
+
+def test_wrong_number_of_activations_is_refused():
+    with pytest.raises(ValueError, match="3 entries for 2 hidden layers"):
+        Network(DEEP_LAYER_UNITS, ["relu"] * 3, "squared_error", np.float64)
+    network = make_network(layer_units=DEEP_LAYER_UNITS)
+    with pytest.raises(ValueError, match="1 entries for 2 hidden layers"):
+        predict_output(
+            network.coefs,
+            network.intercepts,
+            ["relu"],
+            "squared_error",
+            np.ones((1, 3)),
+        )
+
+
+@pytest.mark.parametrize(
+    ("layer_units", "activation", "expected"),
+    [
+        (DEEP_LAYER_UNITS, "tanh", ["tanh", "tanh", "tanh"]),  # as scikit-learn
+        (DEEP_LAYER_UNITS, ["relu", "logistic"], ["relu", "logistic", "logistic"]),
+        ([3, 2], "identity", ["identity"]),
+        ([3, 2], [], ["identity"]),
+    ],
+)
+def test_initializer_is_told_each_layers_activation(
+    monkeypatch, layer_units, activation, expected
+):
+    seen = []
+
+    def recording_initializer(fan_in, fan_out, rng, dtype, activation):
+        seen.append(activation)
+        return np.zeros((fan_in, fan_out), dtype), np.zeros(fan_out, dtype)
+
+    monkeypatch.setitem(INITIALIZERS, "recording", recording_initializer)
+    network = Network(layer_units, activation, "squared_error", np.float64)
+    network.initialize(np.random.RandomState(0), "recording")
+    assert seen == expected
+
+
+def test_extra_buffers_only_for_layers_that_use_them():
+    plain = make_network("relu", layer_units=DEEP_LAYER_UNITS)
+    plain_buffers = plain._buffers(N_SAMPLES)
+    assert plain_buffers.preactivations == [None, None, None]
+    assert plain_buffers.masks == plain_buffers.dropped == [None, None, None]
+    mixed = make_network(
+        ["relu", "gelu"], layer_units=DEEP_LAYER_UNITS, dropout=[0.3, 0.0]
+    )
+    buffers = mixed._buffers(N_SAMPLES)
+    assert [Z is None for Z in buffers.preactivations] == [True, False, True]
+    assert [mask is None for mask in buffers.masks] == [False, True, True]
+    assert [out is None for out in buffers.dropped] == [False, True, True]
+
+
+def test_dropout_is_off_without_a_dropout_rng():
+    X, Y = deep_data()
+    plain = make_network(layer_units=DEEP_LAYER_UNITS)
+    with_dropout = make_network(layer_units=DEEP_LAYER_UNITS, dropout=0.5)
+    assert with_dropout.loss_and_gradient(X, Y) == plain.loss_and_gradient(X, Y)
+    assert_array_equal(with_dropout.grads, plain.grads)
+    assert_array_equal(with_dropout.forward(X)[-1], plain.forward(X)[-1])
+
+
+def test_dropout_zeroes_about_a_fraction_p_and_scales_the_kept_units():
+    rate = 0.3
+    X, Y = deep_data(n_samples=2000)
+    network = make_network("tanh", layer_units=DEEP_LAYER_UNITS, dropout=rate)
+    network.loss_and_gradient(X, Y, dropout_rng=np.random.RandomState(0))
+    buffers = network._buffers(X.shape[0])
+    for output, dropped in zip(buffers.outputs[:-1], buffers.dropped[:-1]):
+        zeroed = dropped == 0  # tanh outputs are never 0 themselves
+        assert zeroed.mean() == pytest.approx(rate, abs=0.02)  # 8000+ draws
+        assert_allclose(dropped[~zeroed], output[~zeroed] / (1 - rate), rtol=1e-12)
+
+
+@pytest.mark.parametrize("rates", [[0.0, 0.5], [0.5, 0.0], [0.3, 0.6]])
+def test_dropout_loss_equals_a_hand_masked_network(rates):
+    """Per-layer rates; masks drawn in layer order, none for a rate of 0."""
+    X, Y = deep_data()
+    network = make_network("tanh", layer_units=DEEP_LAYER_UNITS, dropout=rates)
+    loss = network.loss_and_gradient(X, Y, dropout_rng=np.random.RandomState(4))
+    mask_rng = np.random.RandomState(4)
+    masks = [
+        draw_dropout_mask(rate, mask_rng, np.empty((N_SAMPLES, units)))
+        if rate > 0
+        else None
+        for rate, units in zip(rates, DEEP_LAYER_UNITS[1:-1])
+    ]
+    expected = half_squared_error(hand_built_output(network, X, masks), Y)
+    assert loss == pytest.approx(expected, rel=1e-12)
+    undropped = half_squared_error(hand_built_output(network, X), Y)
+    assert loss != pytest.approx(undropped, rel=1e-6)
+
+
+def test_same_dropout_seed_gives_the_same_gradient():
+    X, Y = deep_data()
+    network = make_network(layer_units=DEEP_LAYER_UNITS, dropout=0.5)
+
+    def gradient_for_seed(seed):
+        network.loss_and_gradient(X, Y, dropout_rng=np.random.RandomState(seed))
+        return network.grads.copy()
+
+    first = gradient_for_seed(0)
+    np.random.seed(1)  # the global state plays no part
+    assert_array_equal(gradient_for_seed(0), first)
+    assert not np.array_equal(gradient_for_seed(1), first)
+
+
+@pytest.mark.parametrize("dropout", [1.0, -0.1, [0.5], [0.2, 0.2, 0.2]])
+def test_bad_dropout_is_refused(dropout):
+    with pytest.raises(ValueError, match="dropout"):
+        Network(DEEP_LAYER_UNITS, "relu", "squared_error", np.float64, dropout=dropout)
+
+
+class ScaledSquaredError(LOSSES["squared_error"]):
+    """Half squared error times ``scale``: a loss with a parameter."""
+
+    def __init__(self, scale=1.0):
+        self.scale = scale
+
+    def value_and_raw_gradient(self, Y, out, weights, delta):
+        loss = super().value_and_raw_gradient(Y, out, weights, delta)
+        delta *= self.scale
+        return self.scale * loss
+
+
+def test_loss_params_reach_the_loss(monkeypatch):
+    monkeypatch.setitem(LOSSES, "scaled", ScaledSquaredError)
+    X, Y = make_data()
+    plain = make_network("tanh", "squared_error")
+    default = make_network("tanh", "scaled")
+    scaled = make_network("tanh", "scaled", loss_params={"scale": 3.0})
+    assert isinstance(scaled.loss, ScaledSquaredError)
+    assert (default.loss.scale, scaled.loss.scale) == (1.0, 3.0)
+    plain_loss, plain_grads = loss_and_gradient_copy(plain, X, Y)
+    scaled_loss, scaled_grads = loss_and_gradient_copy(scaled, X, Y)
+    assert scaled_loss == pytest.approx(3.0 * plain_loss)
+    assert_allclose(scaled_grads, 3.0 * plain_grads, rtol=1e-12)

@@ -1,8 +1,10 @@
 """Optimizers: one and two steps against the closed-form updates."""
 
+import pickle
+
 import numpy as np
 import pytest
-from numpy.testing import assert_allclose
+from numpy.testing import assert_allclose, assert_array_equal
 
 from skperceptron._core import OPTIMIZERS
 
@@ -57,11 +59,10 @@ def test_sgd_nesterov_momentum_looks_ahead():
     assert_allclose(after_second, expected_second)
 
 
-def adam_reference(grads_sequence, beta_1, beta_2, epsilon):
-    """Adam written out step by step with explicit bias-corrected moments."""
-    params = START.copy()
+def adam_steps(grads_sequence, beta_1, beta_2, epsilon):
+    """Adam's steps written out with explicit bias-corrected moments."""
     first, second = np.zeros(4), np.zeros(4)
-    history = []
+    steps = []
     for t, grads in enumerate(grads_sequence, start=1):
         first = beta_1 * first + (1 - beta_1) * grads
         second = beta_2 * second + (1 - beta_2) * grads**2
@@ -69,11 +70,16 @@ def adam_reference(grads_sequence, beta_1, beta_2, epsilon):
         second_hat = second / (1 - beta_2**t)
         # epsilon sits on the uncorrected sqrt(v), as in scikit-learn
         corrected_epsilon = epsilon / np.sqrt(1 - beta_2**t)
-        params = params - LEARNING_RATE * first_hat / (
-            np.sqrt(second_hat) + corrected_epsilon
+        steps.append(
+            LEARNING_RATE * first_hat / (np.sqrt(second_hat) + corrected_epsilon)
         )
-        history.append(params)
-    return history
+    return steps
+
+
+def adam_reference(grads_sequence, beta_1, beta_2, epsilon):
+    """Parameters after each Adam step from ``START``."""
+    steps = adam_steps(grads_sequence, beta_1, beta_2, epsilon)
+    return list(START - np.cumsum(steps, axis=0))
 
 
 @pytest.mark.parametrize("epsilon", [1e-8, 0.5])
@@ -95,6 +101,79 @@ def test_adam_first_step_moves_each_weight_by_the_learning_rate():
     params = START.copy()
     optimizer.step(params, FIRST_GRADS, LEARNING_RATE)
     assert_allclose(START - params, LEARNING_RATE * np.sign(FIRST_GRADS), rtol=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("n_decayed", "decay_mask"),
+    [(None, [1, 1, 1, 1]), (2, [1, 1, 0, 0]), (0, [0, 0, 0, 0])],
+)
+def test_adamw_two_steps_decay_then_adam(n_decayed, decay_mask):
+    # w <- w - lr * weight_decay * w (decayed entries only) - Adam's step
+    weight_decay, mask = 0.5, np.array(decay_mask)
+    optimizer = OPTIMIZERS["adamw"](
+        4, np.float64, weight_decay=weight_decay, n_decayed=n_decayed
+    )
+    after_first, after_second = two_steps(optimizer)
+    first_step, second_step = adam_steps([FIRST_GRADS, SECOND_GRADS], 0.9, 0.999, 1e-8)
+    shrink = 1 - LEARNING_RATE * weight_decay * mask
+    expected_first = START * shrink - first_step
+    expected_second = expected_first * shrink - second_step
+    assert_allclose(after_first, expected_first, rtol=1e-12)
+    assert_allclose(after_second, expected_second, rtol=1e-12)
+
+
+def test_adamw_without_gradient_only_shrinks_the_weights():
+    # zero gradients make Adam's step exactly zero: what moves is the decay
+    n_weights = 3
+    optimizer = OPTIMIZERS["adamw"](
+        4, np.float64, weight_decay=0.2, n_decayed=n_weights
+    )
+    params = START.copy()
+    optimizer.step(params, np.zeros(4), LEARNING_RATE)
+    optimizer.step(params, np.zeros(4), LEARNING_RATE)
+    assert_allclose(params[:n_weights], START[:n_weights] * (1 - 0.02) ** 2)
+    assert params[n_weights] == START[n_weights]  # the bias is not decayed
+
+
+def test_adamw_without_weight_decay_is_adam_exactly():
+    rng = np.random.default_rng(0)
+    adam = OPTIMIZERS["adam"](4, np.float64)
+    adamw = OPTIMIZERS["adamw"](4, np.float64, weight_decay=0.0)
+    adam_params, adamw_params = START.copy(), START.copy()
+    for _ in range(5):
+        grads = rng.normal(size=4)
+        adam.step(adam_params, grads, LEARNING_RATE)
+        adamw.step(adamw_params, grads, LEARNING_RATE)
+    assert_array_equal(adamw_params, adam_params)
+
+
+@pytest.mark.parametrize("epsilon", [1e-8, 0.5])
+def test_rmsprop_two_steps(epsilon):
+    rho = 0.8
+    optimizer = OPTIMIZERS["rmsprop"](4, np.float64, rho=rho, epsilon=epsilon)
+    after_first, after_second = two_steps(optimizer)
+    first_mean_square = (1 - rho) * FIRST_GRADS**2
+    second_mean_square = rho * first_mean_square + (1 - rho) * SECOND_GRADS**2
+    expected_first = START - LEARNING_RATE * FIRST_GRADS / (
+        np.sqrt(first_mean_square) + epsilon
+    )
+    expected_second = expected_first - LEARNING_RATE * SECOND_GRADS / (
+        np.sqrt(second_mean_square) + epsilon
+    )
+    assert_allclose(after_first, expected_first, rtol=1e-12)
+    assert_allclose(after_second, expected_second, rtol=1e-12)
+    assert_allclose(optimizer.mean_square, second_mean_square, rtol=1e-12)
+
+
+@pytest.mark.parametrize("name", sorted(OPTIMIZERS))
+def test_pickled_optimizer_goes_on_with_its_state(name):
+    optimizer = OPTIMIZERS[name](4, np.float64)
+    params = START.copy()
+    optimizer.step(params, FIRST_GRADS, LEARNING_RATE)
+    restored, restored_params = pickle.loads(pickle.dumps(optimizer)), params.copy()
+    optimizer.step(params, SECOND_GRADS, LEARNING_RATE)
+    restored.step(restored_params, SECOND_GRADS, LEARNING_RATE)
+    assert_array_equal(restored_params, params)
 
 
 @pytest.mark.parametrize("name", sorted(OPTIMIZERS))

@@ -8,6 +8,7 @@ test accuracy against ``sklearn.linear_model.Perceptron`` on five data sets
 (``pytest -s`` prints the table).
 """
 
+import re
 import warnings
 from functools import partial
 
@@ -618,7 +619,9 @@ def test_early_stopping_keeps_the_best_validation_epoch(binary, capsys):
     ).fit(X, y)
     lines = capsys.readouterr().out.splitlines()
     scores = [
-        float(s.split(":")[1]) for s in lines if s.startswith("Validation score:")
+        float(re.search(r"validation score = ([\d.]+)", line).group(1))
+        for line in lines
+        if "validation score = " in line
     ]
     assert len(scores) == clf.n_iter_ < clf.max_iter
     assert scores[-1] < max(scores), "configuration where the last epoch is not best"

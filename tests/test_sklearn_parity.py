@@ -52,8 +52,33 @@ METHODS = (
 # is True (MLPClassifier's is False, as documented for both).
 SKLEARN_QUIRKS = {(MLPRegressor, "lbfgs", "partial_fit")}
 
-# Constructor parameters we add on top of scikit-learn's; none yet.
-EXTRA_PARAMETERS = {DeepMLPClassifier: [], DeepMLPRegressor: []}
+# Constructor parameters we add on top of scikit-learn's, in signature order;
+# their defaults reproduce scikit-learn's behaviour.
+_SHARED_EXTRAS = [
+    "dropout",
+    "weight_init",
+    "weight_decay",
+    "rho",
+    "learning_rate_min",
+    "step_decay_epochs",
+    "step_decay_factor",
+    "warmup_epochs",
+    "max_grad_norm",
+    "early_stopping_metric",
+]
+EXTRA_PARAMETERS = {
+    DeepMLPClassifier: [*_SHARED_EXTRAS, "class_weight"],
+    DeepMLPRegressor: [*_SHARED_EXTRAS, "huber_delta"],
+}
+# Fitted attributes we add for the stochastic solvers.
+EXTRA_STOCHASTIC_ATTRIBUTES = {
+    "history_",
+    "best_epoch_",
+    "validation_loss_curve_",
+    "best_validation_loss_",
+}
+# fit's extra keyword arguments: validation data, as HistGradientBoosting takes.
+EXTRA_FIT_PARAMETERS = ["X_val", "y_val", "sample_weight_val"]
 
 
 def _init_parameters(estimator_class):
@@ -120,7 +145,10 @@ def test_same_public_fitted_attributes(ours, theirs, solver, early_stopping):
         random_state=0,
     )
     our_est, their_est = ours(**params).fit(X, y), theirs(**params).fit(X, y)
-    assert _public_fitted_attributes(our_est) == _public_fitted_attributes(their_est)
+    extras = EXTRA_STOCHASTIC_ATTRIBUTES if solver != "lbfgs" else set()
+    assert _public_fitted_attributes(our_est) == (
+        _public_fitted_attributes(their_est) | extras
+    )
     # attributes that scikit-learn sets to None for this configuration are None here too
     for name in _public_fitted_attributes(their_est):
         their_is_none = getattr(their_est, name) is None
@@ -138,7 +166,9 @@ def test_feature_names_in_from_dataframe(ours, theirs):
         theirs(**params).fit(X_frame, y),
     )
     assert "feature_names_in_" in _public_fitted_attributes(our_est)
-    assert _public_fitted_attributes(our_est) == _public_fitted_attributes(their_est)
+    assert _public_fitted_attributes(our_est) == (
+        _public_fitted_attributes(their_est) | EXTRA_STOCHASTIC_ATTRIBUTES
+    )
     np.testing.assert_array_equal(
         our_est.feature_names_in_, their_est.feature_names_in_
     )
@@ -181,8 +211,12 @@ def test_same_methods_and_method_signatures(ours, theirs, solver):
             their_has = not their_has
         assert hasattr(our_est, method) == their_has, method
         if their_has:
-            our_signature = inspect.signature(getattr(our_est, method))
-            assert our_signature == inspect.signature(getattr(their_est, method))
+            our_parameters = inspect.signature(getattr(our_est, method)).parameters
+            their_parameters = inspect.signature(getattr(their_est, method)).parameters
+            extras = EXTRA_FIT_PARAMETERS if method == "fit" else []
+            assert list(our_parameters) == [*their_parameters, *extras]
+            for name, their_parameter in their_parameters.items():
+                assert our_parameters[name] == their_parameter
     assert hasattr(our_est, "partial_fit") == (solver != "lbfgs")
     is_classifier = ours is DeepMLPClassifier
     assert hasattr(our_est, "predict_proba") == is_classifier

@@ -278,18 +278,97 @@ def test_validation_score_drives_stopping_and_keeps_the_best_params():
     scripted_scores = iter([0.2, 0.6, 0.4, 0.5, 0.55, 0.9])
     params_when_scored = []
 
-    def validation_score():
+    def validation():
         params_when_scored.append(network.params.copy())
-        return next(scripted_scores)
+        score = next(scripted_scores)
+        return {"validation_score": score, "validation_loss": 1.0 - score}
 
     monitor = NoImprovement(0.0, 2, higher_is_better=True)
-    result = train(
-        network, X, Y, monitor=monitor, validation_score=validation_score, max_iter=50
-    )
+    result = train(network, X, Y, monitor=monitor, validation=validation, max_iter=50)
     assert result.n_iter == 5  # 0.4, 0.5, 0.55 all miss the best 0.6
     assert result.validation_scores == [0.2, 0.6, 0.4, 0.5, 0.55]
+    assert result.validation_losses == pytest.approx([0.8, 0.4, 0.6, 0.5, 0.45])
+    assert result.history["validation_score"] == result.validation_scores
     assert "Validation score did not improve" in result.message
     assert_array_equal(monitor.best_params, params_when_scored[1])
+
+
+def test_validation_loss_can_drive_stopping():
+    X, Y = make_problem()
+    network = make_network()
+    scripted_losses = iter([0.9, 0.5, 0.7, 0.6, 0.55, 0.1])
+
+    def validation():
+        return {"validation_score": 0.0, "validation_loss": next(scripted_losses)}
+
+    monitor = NoImprovement(0.0, 2, higher_is_better=False)
+    result = train(
+        network,
+        X,
+        Y,
+        monitor=monitor,
+        validation=validation,
+        monitored="validation_loss",
+        max_iter=50,
+    )
+    assert result.n_iter == 5
+    assert monitor.best == 0.5
+    assert "Validation loss did not improve" in result.message
+
+
+def test_history_has_one_entry_per_epoch_and_the_rate_used():
+    X, Y = make_problem()
+    network = make_network()
+    result = train(network, X, Y, learning_rate=0.05, max_iter=4)
+    assert result.history["loss"] == result.loss_curve
+    assert result.history["learning_rate"] == [0.05] * 4
+    assert len(result.history["seconds"]) == 4
+
+
+class StopAfter:
+    """Observer that asks to stop after ``n`` epochs and records its calls."""
+
+    def __init__(self, n):
+        self.n, self.calls = n, []
+
+    def epoch_begin(self):
+        self.calls.append("begin")
+
+    def epoch_end(self, network):
+        self.calls.append("end")
+        return self.calls.count("end") >= self.n
+
+    def training_end(self):
+        self.calls.append("training_end")
+
+
+def test_observer_is_called_around_each_epoch_and_can_stop():
+    X, Y = make_problem()
+    observer = StopAfter(3)
+    result = train(make_network(), X, Y, observer=observer, max_iter=10)
+    assert result.n_iter == 3
+    assert observer.calls == ["begin", "end"] * 3 + ["training_end"]
+
+
+def test_gradient_clipping_bounds_each_step():
+    X, Y = make_problem()
+    start = make_network()
+    free, clipped = make_network(), make_network()
+    clipped.params[...] = free.params[...] = start.params
+    train(free, X, Y, learning_rate=1.0, max_iter=1, batch_size=len(X))
+    train(
+        clipped,
+        X,
+        Y,
+        learning_rate=1.0,
+        max_iter=1,
+        batch_size=len(X),
+        max_grad_norm=1e-3,
+    )
+    # the first Nesterov step (momentum 0.9) moves by (1 + 0.9) * rate * gradient
+    moved = np.linalg.norm(clipped.params - start.params)
+    assert moved == pytest.approx(1.9e-3)
+    assert np.linalg.norm(free.params - start.params) > 1e-2
 
 
 def test_float32_training_stays_float32():

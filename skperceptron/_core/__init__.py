@@ -13,12 +13,13 @@ The core imports NumPy and SciPy only, never scikit-learn or an estimator.
 
 from .activations import ACTIVATIONS
 from .batches import BlockShuffledBatches, SampleShuffledBatches
+from .clipping import clip_by_global_norm
 from .initializers import INITIALIZERS
 from .losses import LOSSES
 from .network import Network, predict_output
 from .optimizers import OPTIMIZERS
 from .penalties import PENALTIES
-from .schedules import SCHEDULES
+from .schedules import SCHEDULES, make_schedule
 from .stopping import NoImprovement
 from .training import TrainingResult, run_lbfgs, run_minibatch
 
@@ -34,6 +35,8 @@ __all__ = [
     "Network",
     "NoImprovement",
     "TrainingResult",
+    "clip_by_global_norm",
+    "make_schedule",
     "predict_output",
     "run_lbfgs",
     "run_minibatch",

@@ -1,10 +1,12 @@
-"""Dense layer: ``A = f(X @ W + b)``, forward and backward.
+"""Dense layer ``A = f(X @ W + b)``, forward and backward, and inverted dropout.
 
 A layer owns no memory of its own: ``W``, ``b`` and their gradients are views
 into the network's flat parameter and gradient vectors, and the arrays it reads
 and writes are buffers handed in by the network. ``backward`` fills the
 gradients and returns the error for the layer below; it never changes ``W``
-or ``b`` (only an optimizer step does).
+or ``b`` (only an optimizer step does). Dropout is a mask the network draws
+per batch and multiplies into a hidden layer's output and, on the way back,
+into its error.
 """
 
 from functools import lru_cache
@@ -38,23 +40,33 @@ class Dense:
         self.W_grad, self.b_grad = W_grad, b_grad
         self.activation = activation
 
-    def forward(self, X, out):
-        """Write ``f(X @ W + b)`` into ``out`` (n_samples, fan_out) and return it."""
+    def forward(self, X, out, Z=None):
+        """Write ``f(X @ W + b)`` into ``out`` (n_samples, fan_out) and return it.
+
+        When a buffer ``Z`` of the same shape is given, the pre-activations
+        ``X @ W + b`` are kept there for ``backward``; the network gives one
+        only to layers whose activation ``needs_preactivation``.
+        """
+        affine = out if Z is None else Z
         if isinstance(X, np.ndarray):
-            np.matmul(X, self.W, out=out)
+            np.matmul(X, self.W, out=affine)
         else:  # a scipy sparse matrix
-            out[...] = X @ self.W
-        out += self.b
+            affine[...] = X @ self.W
+        affine += self.b
+        if Z is not None:
+            np.copyto(out, Z)
         return self.activation.forward(out)
 
-    def backward(self, X, A, delta, X_delta=None):
+    def backward(self, X, A, delta, X_delta=None, Z=None):
         """Back-propagate through the layer.
 
         ``delta`` holds dJ/dA on entry and is turned into dJ/dZ in place. The
         weight and bias gradients are written, and dJ/dX is written into
-        ``X_delta`` when one is given (the first layer needs none).
+        ``X_delta`` when one is given (the first layer needs none). ``Z`` is
+        the buffer ``forward`` filled, needed by activations whose
+        ``needs_preactivation`` is set.
         """
-        delta = self.activation.derivative(A, delta)  # (n_samples, fan_out)
+        delta = self.activation.derivative(A, delta, Z)  # (n_samples, fan_out)
         if isinstance(X, np.ndarray):
             np.matmul(X.T, delta, out=self.W_grad)
         else:  # a scipy sparse matrix
@@ -65,3 +77,20 @@ class Dense:
         if delta.shape[1] == 1:  # an outer product: broadcasting beats a k=1 GEMM
             return np.multiply(delta, self.W.T, out=X_delta)
         return np.matmul(delta, self.W.T, out=X_delta)
+
+
+def draw_dropout_mask(rate, rng, mask):
+    r"""Fill ``mask`` (n_samples, n_units) with an inverted-dropout keep-mask.
+
+    Each entry is kept with probability ``1 - rate``, independently, from
+    ``rng.random_sample``. Kept entries hold ``1 / (1 - rate)`` and dropped
+    ones 0, so multiplying a layer's output ``a`` by the mask ``m`` leaves its
+    expected value unchanged (with ``p = rate``):
+
+    .. math:: E[m a] = (1 - p) \frac{a}{1 - p} + p \cdot 0 = a.
+
+    The same mask multiplies the error dJ/d(m a) on the way back, giving dJ/da.
+    """
+    np.greater_equal(rng.random_sample(mask.shape), rate, out=mask)
+    mask *= 1 / (1 - rate)
+    return mask

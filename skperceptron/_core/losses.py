@@ -1,9 +1,13 @@
 """Data losses J(w), each owning the output link that turns raw scores into outputs.
 
-Every smooth loss here is paired with its canonical link (identity + squared
-error, logistic + binary log-loss, softmax + log-loss, exp + Poisson deviance),
-so its gradient with respect to the raw output of the last layer is simply
-``output - Y``, weighted per sample; the perceptron criterion has its own.
+Squared error and the losses of probabilities and counts are each paired with
+their canonical link (identity + squared error, logistic + binary log-loss,
+softmax + log-loss, exp + Poisson deviance), so their gradient with respect to
+the raw output of the last layer is simply ``output - Y``, weighted per sample.
+The robust regression losses, Huber and absolute error, also use the identity
+link but are not canonical: their gradient is the residual ``output - Y``
+clipped to ``[-delta, delta]``, or its sign, so no single outlier pulls harder
+than that. The perceptron criterion has its own gradient too.
 ``weights`` are per-sample weights already divided by their sum (``None``
 means the plain mean), so every value is a weighted mean over samples of a sum
 over outputs.
@@ -88,6 +92,83 @@ class SquaredError(_IdentityLink, _CanonicalLoss):
         loss = 0.5 * _mean_row_dot(residual, residual, weights)
         _scale_by_weights(delta, weights)
         return loss
+
+
+class _ResidualLoss(_IdentityLink):
+    r"""A loss :math:`\rho(r)` of each residual :math:`r = p - y`, identity link.
+
+    A subclass gives the influence :math:`\psi = \rho'`, the raw gradient
+    before weighting, and :math:`\rho` in terms of :math:`\psi` and :math:`r`,
+    so one residual array serves both.
+    """
+
+    def value(self, Y, out, weights=None):
+        residual = out - Y  # (n_samples, n_outputs)
+        return self._value(residual, self._influence(residual), weights)
+
+    def raw_gradient(self, Y, out, weights, delta):
+        """Write dJ/draw = psi(out - Y) * weight into ``delta``."""
+        residual = np.subtract(out, Y, out=delta)
+        self._influence(residual, out=delta)
+        return _scale_by_weights(delta, weights)
+
+    def value_and_raw_gradient(self, Y, out, weights, delta):
+        """Both from one computation of the residuals and their influence."""
+        residual = out - Y  # (n_samples, n_outputs)
+        loss = self._value(residual, self._influence(residual, out=delta), weights)
+        _scale_by_weights(delta, weights)
+        return loss
+
+
+class Huber(_ResidualLoss):
+    r"""Huber loss: half squared error for small residuals, linear beyond ``delta``.
+
+    .. math::
+
+        \rho(r) = \begin{cases}
+            \frac{1}{2} r^2 & |r| \le \delta \\
+            \delta (|r| - \frac{1}{2} \delta) & |r| > \delta
+        \end{cases}
+        = \psi r - \frac{1}{2} \psi^2,
+        \qquad \psi(r) = \operatorname{clip}(r, -\delta, \delta),
+
+    so no outlier's gradient exceeds :math:`\delta`.
+
+    Parameters
+    ----------
+    delta : float, default=1.0
+        Residual size, in target units, where the loss turns linear. (The
+        methods' ``delta`` argument is, as for every loss, the error buffer.)
+    """
+
+    def __init__(self, delta=1.0):
+        self.delta = delta
+
+    def _influence(self, residual, out=None):
+        bound = float(self.delta)  # a Python float keeps float32 in float32
+        return np.clip(residual, -bound, bound, out=out)
+
+    @staticmethod
+    def _value(residual, clipped, weights):
+        clipped_times_residual = _mean_row_dot(clipped, residual, weights)
+        return clipped_times_residual - 0.5 * _mean_row_dot(clipped, clipped, weights)
+
+
+class AbsoluteError(_ResidualLoss):
+    r"""Absolute error, summed over outputs: :math:`\rho(r) = |r| = \psi r`.
+
+    Its (sub)gradient is :math:`\psi(r) = \operatorname{sign}(r)`, 0 at
+    :math:`r = 0`. Every misfit pulls equally hard whatever its size, so the
+    fit tends to the conditional median.
+    """
+
+    @staticmethod
+    def _influence(residual, out=None):
+        return np.sign(residual, out=out)
+
+    @staticmethod
+    def _value(residual, sign, weights):
+        return _mean_row_dot(sign, residual, weights)
 
 
 class PoissonDeviance(_CanonicalLoss):
@@ -188,6 +269,8 @@ class PerceptronLoss(_IdentityLink):
 
 LOSSES = {
     "squared_error": SquaredError,
+    "huber": Huber,
+    "absolute_error": AbsoluteError,
     "poisson": PoissonDeviance,
     "binary_log_loss": BinaryLogLoss,
     "log_loss": LogLoss,

@@ -3,20 +3,53 @@
 All weights and biases live in one flat vector ``params`` (weights of every
 layer first, then biases), and their gradients in ``grads`` of the same
 layout, so an optimizer step or an L-BFGS call works on whole vectors while
-each layer sees ``(fan_in, fan_out)`` views.
+each layer sees ``(fan_in, fan_out)`` views. Each hidden layer has its own
+activation and dropout rate; the output layer is affine, followed by the
+loss's link.
 """
+
+from typing import NamedTuple
 
 import numpy as np
 
 from .activations import ACTIVATIONS, Identity
 from .initializers import INITIALIZERS
-from .layers import Dense
+from .layers import Dense, draw_dropout_mask
 from .losses import LOSSES
 from .penalties import PENALTIES
 
 
+class _Buffers(NamedTuple):
+    """Per-layer work arrays of shape (n_samples, fan_out); None where unused."""
+
+    outputs: list  # A = f(Z); the last one is through the link
+    deltas: list  # dJ/dA, turned into dJ/dZ by backward
+    preactivations: list  # Z, only where the activation needs_preactivation
+    masks: list  # scaled dropout keep-masks, only where the rate is > 0
+    dropped: list  # A times its mask, the next layer's input while training
+
+
 def _layer_shapes(layer_units):
     return list(zip(layer_units[:-1], layer_units[1:]))
+
+
+def _per_hidden_layer(setting, n_hidden, name):
+    """One entry per hidden layer: a list or tuple as given, else repeated."""
+    if not isinstance(setting, (list, tuple)):
+        return [setting] * n_hidden
+    if len(setting) != n_hidden:
+        raise ValueError(
+            f"{name} has {len(setting)} entries for {n_hidden} hidden layers."
+        )
+    return list(setting)
+
+
+def _dropout_rates(dropout, n_hidden):
+    """Each hidden layer's dropout rate, checked to lie in [0, 1)."""
+    rates = _per_hidden_layer(0.0 if dropout is None else dropout, n_hidden, "dropout")
+    if not all(0.0 <= rate < 1.0 for rate in rates):
+        raise ValueError(f"dropout rates must lie in [0, 1), got {dropout!r}.")
+    return rates
 
 
 def _split_views(flat, layer_units):
@@ -40,8 +73,9 @@ class Network:
     ----------
     layer_units : list of int
         ``[n_features, *hidden_layer_sizes, n_outputs]``.
-    activation : str
-        Key of ``ACTIVATIONS`` used by every hidden layer.
+    activation : str or list of str
+        Key of ``ACTIVATIONS`` used by every hidden layer, or one key per
+        hidden layer.
     loss : str
         Key of ``LOSSES``; the loss also fixes the output link.
     dtype : numpy dtype
@@ -59,6 +93,19 @@ class Network:
         the caller scales them to a mean of 1 over the data set.
     fit_intercept : bool
         When False the biases get a zero gradient, so they stay where they are.
+    dropout : float or list of float or None
+        Probability in [0, 1) of dropping each hidden unit while training (see
+        ``loss_and_gradient``), for every hidden layer or one per hidden layer.
+        None means 0.
+    loss_params : dict or None
+        Keyword arguments of the loss class, e.g. a Huber loss's ``delta``.
+
+    Attributes
+    ----------
+    hidden_activations : list of str
+        The activation name of each hidden layer.
+    dropout_rates : list of float
+        The dropout rate of each layer, 0 for the output layer.
     """
 
     def __init__(
@@ -74,11 +121,17 @@ class Network:
         penalty_per_weight_sum=True,
         weights_per_batch=True,
         fit_intercept=True,
+        dropout=None,
+        loss_params=None,
     ):
         self.layer_units = list(layer_units)
+        n_hidden = len(self.layer_units) - 2
         self.activation = activation
+        self.hidden_activations = _per_hidden_layer(activation, n_hidden, "activation")
+        self.dropout = dropout
+        self.dropout_rates = _dropout_rates(dropout, n_hidden) + [0.0]
         self.dtype = np.dtype(dtype)
-        self.loss = LOSSES[loss]
+        self.loss = LOSSES[loss](**(loss_params or {}))
         self.penalty = PENALTIES[penalty]
         self.alpha, self.l1_ratio = alpha, l1_ratio
         self.penalty_per_weight_sum = penalty_per_weight_sum
@@ -91,20 +144,34 @@ class Network:
         self.grads = np.zeros(n_params, dtype=self.dtype)
         self.coefs, self.intercepts = _split_views(self.params, self.layer_units)
         coef_grads, intercept_grads = _split_views(self.grads, self.layer_units)
-        activations = [ACTIVATIONS[activation]] * (len(shapes) - 1) + [Identity]
+        activations = [ACTIVATIONS[name] for name in self.hidden_activations]
         self.layers = [
             Dense(*views)
             for views in zip(
-                self.coefs, self.intercepts, coef_grads, intercept_grads, activations
+                self.coefs,
+                self.intercepts,
+                coef_grads,
+                intercept_grads,
+                activations + [Identity],
             )
         ]
         self._capacity = 0
 
     def initialize(self, rng, initializer="glorot_uniform"):
-        """Draw each layer's weights, then biases, with an initializer."""
+        """Draw each layer's weights, then biases, with an initializer.
+
+        The initializer is told each layer's activation name. The output layer
+        gets ``activation`` when it is one str, as in scikit-learn, and else
+        the last hidden layer's name (``'identity'`` without hidden layers).
+        """
         init = INITIALIZERS[initializer]
-        for W, b in zip(self.coefs, self.intercepts):
-            W[...], b[...] = init(*W.shape, rng, self.dtype, self.activation)
+        if isinstance(self.activation, str):
+            names = [self.activation] * len(self.layers)
+        else:
+            hidden = self.hidden_activations
+            names = hidden + (hidden[-1:] or ["identity"])
+        for W, b, name in zip(self.coefs, self.intercepts, names):
+            W[...], b[...] = init(*W.shape, rng, self.dtype, name)
         return self
 
     def set_weights(self, coefs, intercepts):
@@ -116,39 +183,83 @@ class Network:
         return self
 
     def _buffers(self, n_samples):
-        """Per-layer output and error buffers of ``n_samples`` rows.
+        """Per-layer work arrays of ``n_samples`` rows, as ``_Buffers``.
 
         One allocation serves every batch size up to the largest seen; the
         row-sliced views are cached per size (an epoch sees at most two).
         """
         if n_samples > self._capacity:
-            units = self.layer_units[1:]
-            self._outputs = [np.empty((n_samples, u), self.dtype) for u in units]
-            self._deltas = [np.empty((n_samples, u), self.dtype) for u in units]
+            self._full_buffers = self._allocate(n_samples)
             self._capacity = n_samples
             self._views = {}
         if n_samples not in self._views:
-            self._views[n_samples] = (
-                [buf[:n_samples] for buf in self._outputs],
-                [buf[:n_samples] for buf in self._deltas],
+            self._views[n_samples] = _Buffers(
+                *(
+                    [None if buf is None else buf[:n_samples] for buf in group]
+                    for group in self._full_buffers
+                )
             )
         return self._views[n_samples]
 
-    def forward(self, X):
-        """Outputs of every layer for ``X``; the last one is through the link."""
-        outputs, _ = self._buffers(X.shape[0])
-        inputs = X
-        for layer, out in zip(self.layers, outputs):
-            inputs = layer.forward(inputs, out)
-        self.loss.link(outputs[-1])
-        return outputs
+    def _allocate(self, n_samples):
+        """``_Buffers`` of ``n_samples`` rows, with arrays only where used."""
 
-    def loss_and_gradient(self, X, Y, sample_weight=None):
+        def arrays_where(wanted):
+            return [
+                np.empty((n_samples, units), self.dtype) if want else None
+                for units, want in zip(self.layer_units[1:], wanted)
+            ]
+
+        every_layer = [True] * len(self.layers)
+        keeps_Z = [layer.activation.needs_preactivation for layer in self.layers]
+        drops = [rate > 0 for rate in self.dropout_rates]
+        return _Buffers(
+            *map(arrays_where, [every_layer, every_layer, keeps_Z, drops, drops])
+        )
+
+    def forward(self, X):
+        """Outputs of every layer for ``X``; the last one is through the link.
+
+        Nothing is dropped: this is the network used for prediction.
+        """
+        buffers = self._buffers(X.shape[0])
+        self._forward(X, buffers, dropout_rng=None)
+        return buffers.outputs
+
+    def _forward(self, X, buffers, dropout_rng):
+        """Fill ``buffers`` for ``X``; return each layer's input and dropout mask.
+
+        A mask is None where nothing was dropped (no ``dropout_rng``, or a
+        rate of 0, as for the output layer).
+        """
+        layer_inputs, masks = [X], []
+        for layer, rate, out, Z, mask, dropped in zip(
+            self.layers,
+            self.dropout_rates,
+            buffers.outputs,
+            buffers.preactivations,
+            buffers.masks,
+            buffers.dropped,
+        ):
+            out = layer.forward(layer_inputs[-1], out, Z)
+            dropping = dropout_rng is not None and rate > 0
+            if dropping:
+                draw_dropout_mask(rate, dropout_rng, mask)
+                out = np.multiply(out, mask, out=dropped)  # the next layer's input
+            masks.append(mask if dropping else None)
+            layer_inputs.append(out)
+        self.loss.link(buffers.outputs[-1])
+        return layer_inputs[:-1], masks
+
+    def loss_and_gradient(self, X, Y, sample_weight=None, dropout_rng=None):
         """J(w) on the batch ``(X, Y)``; fills ``self.grads`` with dJ/dw.
 
         J is the (weighted) mean data loss plus the penalty. Samples with zero
         weight do not count; the caller must not pass a batch whose weights
-        sum to zero.
+        sum to zero. With a ``dropout_rng`` (a ``numpy.random.RandomState``),
+        each hidden layer with a dropout rate > 0 draws a fresh mask from it
+        (see ``draw_dropout_mask``), so equal seeds give equal results;
+        without one nothing is dropped.
         """
         n_samples = X.shape[0]
         if sample_weight is None:
@@ -158,16 +269,33 @@ class Network:
             weights = sample_weight / (
                 weight_sum if self.weights_per_batch else n_samples
             )
-        outputs, deltas = self._buffers(n_samples)
-        self.forward(X)
-        loss = self.loss.value_and_raw_gradient(Y, outputs[-1], weights, deltas[-1])
-        for i in range(len(self.layers) - 1, -1, -1):
-            inputs = X if i == 0 else outputs[i - 1]
-            below = None if i == 0 else deltas[i - 1]
-            self.layers[i].backward(inputs, outputs[i], deltas[i], below)
+        buffers = self._buffers(n_samples)
+        layer_inputs, masks = self._forward(X, buffers, dropout_rng)
+        loss = self.loss.value_and_raw_gradient(
+            Y, buffers.outputs[-1], weights, buffers.deltas[-1]
+        )
+        self._backward(layer_inputs, masks, buffers)
         if not self.fit_intercept:
             self.grads[self.n_coefs :] = 0.0
         return loss + self._add_penalty(weight_sum)
+
+    def _backward(self, layer_inputs, masks, buffers):
+        """Fill ``grads`` from the output error in ``buffers.deltas[-1]``.
+
+        Where a layer's output was dropped, its error dJ/d(m A) is first
+        multiplied by the same mask ``m`` to give dJ/dA.
+        """
+        deltas = buffers.deltas
+        for i in range(len(self.layers) - 1, -1, -1):
+            if masks[i] is not None:
+                deltas[i] *= masks[i]
+            self.layers[i].backward(
+                layer_inputs[i],
+                buffers.outputs[i],
+                deltas[i],
+                None if i == 0 else deltas[i - 1],
+                buffers.preactivations[i],
+            )
 
     def _add_penalty(self, weight_sum):
         """Add the penalty's gradient to ``grads``; return the penalty's value."""
@@ -184,14 +312,17 @@ class Network:
 def predict_output(coefs, intercepts, activation, loss, X):
     """Network output for ``X`` from fitted weights, allocating fresh arrays.
 
+    ``activation`` is one key of ``ACTIVATIONS`` for every hidden layer or a
+    list with one per hidden layer, as for ``Network``; nothing is dropped.
     Holds no state and writes nothing shared, so concurrent calls on one fitted
     estimator are safe.
     """
-    hidden = ACTIVATIONS[activation]
+    names = _per_hidden_layer(activation, len(coefs) - 1, "activation")
+    hidden = [ACTIVATIONS[name] for name in names]
     out = X
     for i, (W, b) in enumerate(zip(coefs, intercepts)):
         out = out @ W  # (n_samples, fan_out)
         out += b
-        if i < len(coefs) - 1:
-            hidden.forward(out)
+        if i < len(hidden):
+            hidden[i].forward(out)
     return LOSSES[loss].link(out)

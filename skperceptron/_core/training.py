@@ -8,10 +8,13 @@ the diverging epoch started from.
 """
 
 import math
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.optimize
+
+from .clipping import clip_by_global_norm
 
 
 @dataclass
@@ -22,6 +25,8 @@ class TrainingResult:
     loss: float = np.nan
     loss_curve: list = field(default_factory=list)
     validation_scores: list = field(default_factory=list)
+    validation_losses: list = field(default_factory=list)
+    history: dict = field(default_factory=dict)
     n_samples_seen: int = 0
     converged: bool = False
     diverged: bool = False
@@ -29,20 +34,27 @@ class TrainingResult:
     message: str = ""
 
 
-def run_epoch(network, optimizer, learning_rate, batches):
+def run_epoch(
+    network, optimizer, learning_rate, batches, *, max_grad_norm=None, dropout_rng=None
+):
     """One pass over ``batches``; return the sample-averaged loss.
 
+    ``max_grad_norm`` clips each batch's gradient to that global norm before
+    the step; ``dropout_rng`` draws the network's dropout masks (training mode).
     The loss is nan when the pass diverged: a batch loss or the weights left
     by the last step became non-finite.
     """
+    extra = {} if dropout_rng is None else {"dropout_rng": dropout_rng}
     total_loss, n_samples = 0.0, 0
     for X_batch, Y_batch, w_batch in batches:
         n_samples += X_batch.shape[0]
         if w_batch is not None and not w_batch.any():
             continue  # a batch of zero-weight samples carries no gradient
-        batch_loss = network.loss_and_gradient(X_batch, Y_batch, w_batch)
+        batch_loss = network.loss_and_gradient(X_batch, Y_batch, w_batch, **extra)
         if not math.isfinite(batch_loss):
             return np.nan
+        if max_grad_norm is not None:
+            clip_by_global_norm(network.grads, max_grad_norm)
         optimizer.step(network.params, network.grads, learning_rate)
         total_loss += batch_loss * X_batch.shape[0]
     if not np.isfinite(network.params).all():
@@ -58,23 +70,38 @@ def run_minibatch(
     batches,
     *,
     max_iter,
-    validation_score=None,
+    validation=None,
+    monitored="validation_score",
     n_samples_seen=0,
     verbose=False,
+    max_grad_norm=None,
+    dropout_rng=None,
+    observer=None,
 ):
     """Train ``network`` for at most ``max_iter`` epochs of mini-batch descent.
 
     ``batches`` cuts each epoch into mini-batches (see ``batches.py``).
-    ``validation_score``, when given, is called after each epoch and drives
-    ``monitor`` (with a snapshot of the best weights); otherwise the training
-    loss does.
+    ``validation``, when given, is called after each epoch and returns a dict
+    with the ``"validation_score"`` and ``"validation_loss"`` of the held-out
+    data; the ``monitored`` one drives ``monitor`` (with a snapshot of the
+    best weights). Otherwise the training loss does. ``observer``, when given,
+    has ``epoch_begin()``, ``epoch_end(network) -> bool`` (True stops) and
+    ``training_end()``.
     """
     result = TrainingResult(n_samples_seen=n_samples_seen)
     for _ in range(max_iter):
-        start_params = network.params.copy()
+        start_params, start_time = network.params.copy(), time.perf_counter()
+        learning_rate = schedule.learning_rate
+        if observer is not None:
+            observer.epoch_begin()
         try:
             loss = run_epoch(
-                network, optimizer, schedule.learning_rate, batches.epoch()
+                network,
+                optimizer,
+                learning_rate,
+                batches.epoch(),
+                max_grad_norm=max_grad_norm,
+                dropout_rng=dropout_rng,
             )
         except KeyboardInterrupt:  # Ctrl-C: keep the last completed epoch
             network.params[...] = start_params
@@ -89,31 +116,62 @@ def run_minibatch(
         result.loss = loss
         result.loss_curve.append(loss)
         result.n_samples_seen += batches.n_samples
-        if verbose:
-            print(f"Iteration {result.n_iter}, loss = {loss:.8f}")
-        _monitor_epoch(network, monitor, loss, validation_score, result, verbose)
+        record = {"loss": loss, "learning_rate": learning_rate}
+        record.update(
+            _monitor_epoch(network, monitor, loss, validation, monitored, result)
+        )
+        record["seconds"] = time.perf_counter() - start_time
+        _record_epoch(result, record, verbose)
         schedule.epoch_end(result.n_samples_seen)
+        stop_requested = observer is not None and observer.epoch_end(network)
+        if stop_requested:
+            result.message = "a callback asked to stop"
+            break
         if monitor.should_stop and not _continue_after_plateau(
-            schedule, monitor, result, verbose
+            schedule, monitor, result, verbose, validation, monitored
         ):
             break
+    if observer is not None:
+        observer.training_end()
     return result
 
 
-def _monitor_epoch(network, monitor, loss, validation_score, result, verbose):
-    if validation_score is None:
-        monitor.update(loss)
-        return
-    score = validation_score()
-    result.validation_scores.append(score)
+def _record_epoch(result, record, verbose):
+    """Append an epoch's record to the history; print it as one line."""
+    for key, value in record.items():
+        result.history.setdefault(key, []).append(value)
     if verbose:
-        print(f"Validation score: {score:f}")
-    monitor.update(score, network.params)
+        cells = [f"Iteration {result.n_iter}, loss = {record['loss']:.8f}"]
+        for key in ("validation_loss", "validation_score"):
+            if key in record:
+                cells.append(f"{key.replace('_', ' ')} = {record[key]:.8f}")
+        cells.append(f"learning rate = {record['learning_rate']:.6g}")
+        cells.append(f"{record['seconds']:.3f} s")
+        print(", ".join(cells))
 
 
-def _continue_after_plateau(schedule, monitor, result, verbose):
+def _monitor_epoch(network, monitor, loss, validation, monitored, result):
+    """Feed the monitor; return the epoch's validation metrics (maybe none)."""
+    if validation is None:
+        monitor.update(loss)
+        return {}
+    metrics = validation()
+    result.validation_scores.append(metrics["validation_score"])
+    result.validation_losses.append(metrics["validation_loss"])
+    monitor.update(metrics[monitored], network.params)
+    return metrics
+
+
+_MONITORED_NAMES = {
+    "loss": "Training loss",
+    "validation_score": "Validation score",
+    "validation_loss": "Validation loss",
+}
+
+
+def _continue_after_plateau(schedule, monitor, result, verbose, validation, monitored):
     """Ask the schedule whether to go on after a plateau; record why we stop."""
-    what = "Training loss" if monitor.sign < 0 else "Validation score"
+    what = _MONITORED_NAMES["loss" if validation is None else monitored]
     message = (
         f"{what} did not improve more than tol={monitor.tol:f} for "
         f"{monitor.n_iter_no_change} consecutive epochs."
