@@ -441,3 +441,16 @@ def test_progress_bar_runs_inside_grid_search(iris):
     search.set_callbacks(callback.ProgressBar(max_propagation_depth=None))
     search.fit(X, y)
     assert search.best_estimator_.n_iter_ == 3
+
+
+def test_scoring_monitor_inside_grid_search(iris):
+    X, y = iris
+    monitor = callback.ScoringMonitor(scoring="accuracy")
+    model = DeepMLPClassifier((8,), max_iter=3, random_state=0)
+    model.set_callbacks(monitor)
+    grid = {"learning_rate_init": [0.001, 0.01]}
+    GridSearchCV(model, grid, cv=2).fit(X, y)
+    rows = [row for log in monitor.get_logs(select="all") for row in log.data]
+    epochs = [row for row in rows if row["task_name"] == "epoch"]
+    assert len(epochs) == (2 * 2 + 1) * 3  # 4 CV fits and the refit, 3 epochs each
+    assert all(0.0 <= row["accuracy"] <= 1.0 for row in epochs)
