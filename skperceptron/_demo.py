@@ -67,7 +67,7 @@ def _grid_search(data, random_state):
     return search, search.score(X_test, y_test), time.perf_counter() - start
 
 
-def main(random_state=0, out=print):
+def main(random_state=0, out=print, plot_dir=None):
     """Run the demo and print a table of test accuracies and fit times.
 
     Parameters
@@ -76,6 +76,9 @@ def main(random_state=0, out=print):
         Seed of the data split and of every model.
     out : callable, default=print
         Where each line of the report goes.
+    plot_dir : str or path, default=None
+        When given, the key figures are written there as PNG (needs
+        matplotlib): the loss curves and the grid search's heat map.
 
     Returns
     -------
@@ -88,10 +91,10 @@ def main(random_state=0, out=print):
         f"Data: load_digits, {len(data[0])} training / {len(data[1])} test images, "
         "8x8 pixels, 10 classes"
     )
-    rows = []
+    rows, models = [], _models(random_state)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        for name, model in _models(random_state):
+        for name, model in models:
             rows.append((name, *_fit_and_score(model, data)))
         search, score, seconds = _grid_search(data, random_state)
     best = {k.split("__")[1]: v for k, v in search.best_params_.items()}
@@ -103,4 +106,9 @@ def main(random_state=0, out=print):
         out(f"| {name:<58} | {accuracy:>13.3f} | {seconds:>11.2f} |")
     out("")
     out(f"Best learning rate and batch size found by the grid search: {best}")
+    if plot_dir is not None:
+        from ._demo_plots import save_figures  # matplotlib only when asked
+
+        for path in save_figures(models, search, plot_dir):
+            out(f"Wrote {path}")
     return rows

@@ -3,6 +3,8 @@
 import subprocess
 import sys
 
+import pytest
+
 from skperceptron._demo import main
 
 
@@ -24,3 +26,23 @@ def test_command_line_help_explains_the_demo():
         check=True,
     )
     assert "GridSearchCV" in completed.stdout
+
+
+def test_plot_option_writes_the_key_figures(tmp_path):
+    pytest.importorskip("matplotlib")
+    lines = []
+    main(random_state=0, out=lines.append, plot_dir=tmp_path / "figures")
+    written = sorted((tmp_path / "figures").iterdir())
+    assert [path.name for path in written] == ["grid_search.png", "loss_curves.png"]
+    assert all(path.stat().st_size > 10_000 for path in written)
+    assert sum(line.startswith("Wrote ") for line in lines) == 2
+
+
+def test_help_documents_the_plot_option():
+    completed = subprocess.run(
+        [sys.executable, "-m", "skperceptron", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "--plot DIR" in completed.stdout
