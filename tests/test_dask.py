@@ -3,6 +3,9 @@
 Needs the ``dask`` extra (dask, distributed, dask-ml), which ``[test]`` includes.
 """
 
+import runpy
+from pathlib import Path
+
 import joblib
 import numpy as np
 import pytest
@@ -17,6 +20,7 @@ da = pytest.importorskip("dask.array")
 distributed = pytest.importorskip("distributed")
 dask_ml_wrappers = pytest.importorskip("dask_ml.wrappers")
 
+EXAMPLES = Path(__file__).parents[1] / "examples"
 GRID = {"learning_rate_init": [1e-3, 1e-2], "batch_size": [32, 128]}
 EPOCHS = 8
 BLOCK_ROWS = 250
@@ -89,3 +93,15 @@ def test_incremental_training_on_dask_blocks_matches_one_process(
             local.partial_fit(X_block, y_block, classes=classes)
     assert_array_equal(predicted, local.predict(X))
     assert np.mean(predicted == y) > 0.9
+
+
+def test_the_dask_example_runs_on_the_cluster(client, digits, capsys):
+    """examples/dask_scale_out.py, its functions run on this module's cluster."""
+    example = runpy.run_path(str(EXAMPLES / "dask_scale_out.py"))
+    X, y = digits
+    X_train, X_test, y_train, y_test = X[:1200], X[1200:], y[:1200], y[1200:]
+    search = example["grid_search_on_the_cluster"](X_train, y_train)
+    assert search.best_score_ > 0.9
+    model = example["incremental_on_blocks"](X_train, y_train, X_test, y_test, 5)
+    assert model.score(X_test, y_test) > 0.85
+    assert "Incremental training on 5 blocks" in capsys.readouterr().out

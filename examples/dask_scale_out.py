@@ -1,0 +1,77 @@
+"""
+Scaling out with Dask
+=====================
+
+When one process is not enough, the estimators scale out with Dask in the two
+ways scikit-learn users know: the *search* spreads over a cluster (joblib's
+``dask`` backend sends each cross-validation fit to a worker), and the *data*
+can be larger than one machine's memory (``dask_ml.wrappers.Incremental``
+feeds the blocks of a Dask array to ``partial_fit``, one mini-batch epoch per
+block, and predicts block by block in parallel).
+
+This example needs the ``dask`` extra: ``pip install 'skperceptron[dask]'``.
+It starts a small local cluster; point ``Client`` at a real scheduler's
+address to use a cluster of machines instead. It is not run when the
+documentation is built (it starts worker processes).
+"""
+
+import time
+
+import dask.array as da
+import joblib
+import numpy as np
+from dask_ml.wrappers import Incremental
+from distributed import Client, LocalCluster
+from sklearn.datasets import load_digits
+from sklearn.model_selection import GridSearchCV, train_test_split
+from sklearn.preprocessing import StandardScaler
+
+from skperceptron import DeepMLPClassifier
+
+
+def grid_search_on_the_cluster(X_train, y_train):
+    """Learning rate x batch size, each cross-validation fit on a worker."""
+    grid = {"learning_rate_init": [1e-3, 1e-2], "batch_size": [32, 128]}
+    model = DeepMLPClassifier((64,), max_iter=30, random_state=0)
+    search = GridSearchCV(model, grid, cv=3, n_jobs=-1)
+    start = time.perf_counter()
+    with joblib.parallel_backend("dask"):
+        search.fit(X_train, y_train)
+    seconds = time.perf_counter() - start
+    print(f"Grid search on the cluster: best {search.best_params_}")
+    print(f"  cross-validated accuracy {search.best_score_:.3f} in {seconds:.1f} s")
+    return search
+
+
+def incremental_on_blocks(X_train, y_train, X_test, y_test, epochs=10):
+    """partial_fit over the blocks of Dask arrays, then a parallel predict."""
+    X_blocks = da.from_array(X_train, chunks=(250, X_train.shape[1]))
+    y_blocks = da.from_array(y_train, chunks=250)
+    model = Incremental(
+        DeepMLPClassifier((64,), learning_rate_init=0.01, random_state=0),
+        scoring="accuracy",
+        shuffle_blocks=False,
+    )
+    for _ in range(epochs):  # one pass over every block per call
+        model.partial_fit(X_blocks, y_blocks, classes=np.unique(y_train))
+    test_blocks = da.from_array(X_test, chunks=(100, X_test.shape[1]))
+    predicted = model.predict(test_blocks).compute()  # blocks predicted in parallel
+    print(
+        f"Incremental training on {X_blocks.numblocks[0]} blocks x {epochs} "
+        f"passes: test accuracy {np.mean(predicted == y_test):.3f}"
+    )
+    return model
+
+
+if __name__ == "__main__":
+    X, y = load_digits(return_X_y=True)
+    X_train, X_test, y_train, y_test = train_test_split(
+        StandardScaler().fit_transform(X), y, stratify=y, random_state=0
+    )
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, dashboard_address=None
+    ) as cluster:
+        with Client(cluster) as client:
+            print(f"Dask cluster: {client}")
+            grid_search_on_the_cluster(X_train, y_train)
+            incremental_on_blocks(X_train, y_train, X_test, y_test)
