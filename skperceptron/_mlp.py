@@ -63,6 +63,7 @@ from ._fitting import (
     validate_sample_weight,
     warn_if_not_converged,
 )
+from ._persistence import VersionedPickleMixin
 
 
 def _stochastic_solver(estimator):
@@ -97,7 +98,7 @@ def _is_small_ready_array(estimator, X):
     )
 
 
-class _BaseDeepMLP(CallbackSupportMixin, BaseEstimator):
+class _BaseDeepMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
     """Parameters, fit skeleton and forward pass shared by both deep estimators."""
 
     # a new permutation every epoch, drawn as scikit-learn's MLP draws it

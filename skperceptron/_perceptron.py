@@ -46,6 +46,7 @@ from ._fitting import (
     warn_max_iter_reached,
 )
 from ._one_vs_rest import fit_one_vs_rest
+from ._persistence import VersionedPickleMixin
 
 # activation -> (loss for two classes, loss for more, target labels (neg, pos))
 _LOSSES_BY_ACTIVATION = {
@@ -63,7 +64,9 @@ def _has_probabilities(estimator):
     return True
 
 
-class PerceptronClassifier(SparseCoefMixin, LinearClassifierMixin, BaseEstimator):
+class PerceptronClassifier(
+    VersionedPickleMixin, SparseCoefMixin, LinearClassifierMixin, BaseEstimator
+):
     """The perceptron: a weighted sum, a bias and a non-linearity.
 
     A drop-in replacement for :class:`sklearn.linear_model.Perceptron` (same

@@ -5,6 +5,7 @@ estimator is covered by appending it there.
 """
 
 import pickle
+import warnings
 
 import joblib
 import numpy as np
@@ -23,7 +24,9 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
+import skperceptron
 from skperceptron import DeepMLPClassifier, DeepMLPRegressor, PerceptronClassifier
+from skperceptron._persistence import VersionMismatchWarning
 
 # Small, reproducible configurations: a new estimator is one more line here.
 ESTIMATORS = [
@@ -223,3 +226,27 @@ def test_round_trip_continues_training_the_same(
     np.testing.assert_array_equal(fitted.loss_curve_, restored.loss_curve_)
     # ...and a second round trip of the continued model still agrees.
     _assert_same_outputs(fitted, ROUND_TRIPS[serializer](restored, tmp_path), X)
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS, ids=_name)
+def test_pickle_of_this_version_loads_silently(estimator, iris, regression):
+    X, y = _data(estimator, iris, regression)
+    fitted = clone(estimator).set_params(max_iter=5).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # any warning on load fails the test
+        pickle.loads(pickle.dumps(fitted))
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS, ids=_name)
+def test_pickle_of_another_version_warns_and_still_predicts(
+    estimator, iris, regression
+):
+    X, y = _data(estimator, iris, regression)
+    fitted = clone(estimator).set_params(max_iter=5).fit(X, y)
+    state = fitted.__getstate__()
+    assert state["_skperceptron_version"] == skperceptron.__version__
+    state["_skperceptron_version"] = "0.0.1"
+    restored = type(fitted).__new__(type(fitted))
+    with pytest.warns(VersionMismatchWarning, match="pickled by skperceptron 0.0.1"):
+        restored.__setstate__(state)
+    _assert_same_outputs(fitted, restored, X)
