@@ -95,14 +95,16 @@ def run_minibatch(
         if observer is not None:
             observer.epoch_begin()
         try:
-            loss = run_epoch(
-                network,
-                optimizer,
-                learning_rate,
-                batches.epoch(),
-                max_grad_norm=max_grad_norm,
-                dropout_rng=dropout_rng,
-            )
+            # overflow is detected as a non-finite loss below: no NumPy warnings
+            with np.errstate(over="ignore", invalid="ignore"):
+                loss = run_epoch(
+                    network,
+                    optimizer,
+                    learning_rate,
+                    batches.epoch(),
+                    max_grad_norm=max_grad_norm,
+                    dropout_rng=dropout_rng,
+                )
         except KeyboardInterrupt:  # Ctrl-C: keep the last completed epoch
             network.params[...] = start_params
             result.interrupted = True
