@@ -34,7 +34,7 @@ hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
         (weighted) number of samples in each batch.
 
     batch_size : int or 'auto', default='auto'
-        Samples per mini-batch for 'sgd' and 'adam'; ``'auto'`` means
+        Samples per mini-batch of the stochastic solvers; ``'auto'`` means
         ``min(200, n_samples)``. Ignored by 'lbfgs'.
 
     learning_rate : {'constant', 'invscaling', 'adaptive', 'cosine', 'step'}, \
@@ -49,17 +49,17 @@ hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
         the rate by ``step_decay_factor`` every ``step_decay_epochs`` epochs.
 
     learning_rate_init : float, default=0.001
-        Initial step size of 'sgd' and 'adam'.
+        Initial step size of the stochastic solvers.
 
     power_t : float, default=0.5
         Exponent of the 'invscaling' schedule.
 
     max_iter : int, default=200
-        Maximum number of epochs for 'sgd' and 'adam' (each sample is seen once
-        per epoch), or of iterations for 'lbfgs'.
+        Maximum number of epochs of the stochastic solvers (each sample is seen
+        once per epoch), or of iterations for 'lbfgs'.
 
     shuffle : bool, default=True
-        Whether to reshuffle the samples before each epoch ('sgd', 'adam').
+        Whether to reshuffle the samples before each epoch (stochastic solvers).
 
     random_state : int, RandomState instance or None, default=None
         Seeds the weight initialisation, the shuffling and the early-stopping
@@ -84,9 +84,10 @@ hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
         Whether 'sgd' uses Nesterov's momentum (when ``momentum > 0``).
 
     early_stopping : bool, default=False
-        Whether to hold out ``validation_fraction`` of the training data, stop
-        when its score stops improving and keep the best weights ('sgd',
-        'adam').
+        Whether to hold out ``validation_fraction`` of the training data (or
+        use ``fit``'s ``X_val``, ``y_val``), stop when its score (or loss, see
+        ``early_stopping_metric``) stops improving and keep the best weights
+        (stochastic solvers).
 
     validation_fraction : float, default=0.1
         Share of the training data held out for early stopping, in [0, 1).
@@ -101,8 +102,8 @@ hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
         Adam's numerical-stability constant.
 
     n_iter_no_change : int, default=10
-        Number of epochs without ``tol`` improvement before stopping ('sgd',
-        'adam').
+        Number of epochs without ``tol`` improvement before stopping
+        (stochastic solvers).
 
     max_fun : int, default=15000
         Maximum number of loss evaluations of 'lbfgs'.
@@ -152,13 +153,18 @@ hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
 
 MLP_ATTRIBUTES = """\
 loss_ : float
-        Loss J(w) (data loss plus penalty) after the last epoch or iteration.
+        Loss J(w) (data loss plus penalty) of the last epoch: the mean of the
+        batch losses, each taken before its step (dropout on), or of the last
+        L-BFGS iteration.
 
     best_loss_ : float or None
-        Lowest training loss reached ('sgd', 'adam'); None with early stopping.
+        Lowest training loss reached (stochastic solvers); None with early
+        stopping.
 
     loss_curve_ : list of float
-        Training loss after each epoch ('sgd', 'adam').
+        Training loss of each epoch (stochastic solvers), as ``loss_``. It
+        includes the penalty, where ``validation_loss_curve_`` is the data loss
+        alone at the end of the epoch.
 
     validation_scores_ : list of float or None
         Score on the held-out data after each epoch, with ``early_stopping``.
