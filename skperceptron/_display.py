@@ -104,8 +104,8 @@ class TrainingCurveDisplay:
 
     Notes
     -----
-    For the L-BFGS solver each point is one recorded iteration, not an
-    epoch.
+    Estimators fitted with ``solver='lbfgs'`` record no ``history_``;
+    ``from_estimator`` raises ValueError for them.
 
     Examples
     --------

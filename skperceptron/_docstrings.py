@@ -43,9 +43,10 @@ hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
         only (other solvers run at ``learning_rate_init``): constant,
         ``learning_rate_init / (t + 1) ** power_t`` with ``t`` the samples
         seen, or divided by 5 each time training stops improving. The extras
-        act on every stochastic solver: 'cosine' anneals epoch ``e`` of
-        ``E = max_iter`` to ``min + (init - min) (1 + cos(pi e / (E - 1))) / 2``
-        (the last epoch runs at ``learning_rate_min``), and 'step' multiplies
+        act on every stochastic solver: 'cosine' anneals epoch ``e`` of the
+        ``E = max_iter - warmup_epochs`` epochs after warm-up to
+        ``min + (init - min) (1 + cos(pi e / (E - 1))) / 2`` (the last epoch
+        runs at ``learning_rate_min``), and 'step' multiplies
         the rate by ``step_decay_factor`` every ``step_decay_epochs`` epochs.
 
     learning_rate_init : float, default=0.001
@@ -68,7 +69,8 @@ hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
     tol : float, default=1e-4
         Minimum improvement of the loss (or of the validation score with
         ``early_stopping``) over ``n_iter_no_change`` epochs; below it training
-        stops, or the 'adaptive' schedule lowers the learning rate.
+        stops, or the 'adaptive' schedule lowers the learning rate. For
+        'lbfgs', the gradient tolerance (scipy's ``gtol``).
 
     verbose : bool, default=False
         Whether to print progress messages.
@@ -170,16 +172,16 @@ loss_ : float
         Score on the held-out data after each epoch, with ``early_stopping``.
 
     best_validation_score_ : float or None
-        Best of ``validation_scores_``, with ``early_stopping`` monitoring the
-        score.
+        Best of ``validation_scores_`` with ``early_stopping`` monitoring the
+        score (``-inf`` when it monitors the loss).
 
     validation_loss_curve_ : list of float or None
         Data loss on the validation data after each epoch, with
         ``early_stopping``.
 
     best_validation_loss_ : float or None
-        Best of ``validation_loss_curve_``, with ``early_stopping`` monitoring
-        the loss.
+        Best of ``validation_loss_curve_`` with ``early_stopping`` monitoring
+        the loss (``inf`` when it monitors the score).
 
     history_ : dict of lists
         Per epoch of the stochastic solvers (over warm starts and partial
@@ -189,7 +191,8 @@ loss_ : float
     best_epoch_ : int or None
         1-based epoch of the best monitored value (validation metric with
         early stopping, training loss otherwise); its weights are kept with
-        early stopping. None for 'lbfgs'.
+        early stopping. Set by the stochastic solvers only ('lbfgs' records
+        no epochs).
 
     t_ : int
         Number of training samples seen by the stochastic solver.
@@ -203,7 +206,7 @@ loss_ : float
     n_features_in_ : int
         Number of features seen during fit.
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when X has string column names.
 
     n_iter_ : int

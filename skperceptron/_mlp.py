@@ -928,8 +928,8 @@ class DeepMLPRegressor(RegressorMixin, _BaseDeepMLP):
 
     A drop-in replacement for :class:`sklearn.neural_network.MLPRegressor`:
     the same parameters, defaults and fitted attributes, trained by
-    skperceptron's NumPy core. The output layer is linear (squared error) or
-    exponential (Poisson deviance).
+    skperceptron's NumPy core. The output layer is linear (squared error,
+    Huber, absolute error) or exponential (Poisson deviance).
 
     Parameters
     ----------

@@ -34,8 +34,8 @@ class VersionedPickleMixin:
             warnings.warn(
                 f"This {type(self).__name__} was pickled by skperceptron "
                 f"{written_by} and is loaded by skperceptron {__version__}; this "
-                "may break or give wrong results. Retrain it with this version, "
-                "or convert it with to_sklearn() before upgrading.",
+                "may break or give wrong results. Retrain it with this version "
+                "(deep networks can also move through to_sklearn()).",
                 VersionMismatchWarning,
             )
         super().__setstate__(state)
