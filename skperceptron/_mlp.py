@@ -555,6 +555,19 @@ class _BaseDeepMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
             If scikit-learn cannot express a setting: an activation, solver,
             learning_rate or loss it lacks, or one of our extra parameters
             away from its default. The message names each one.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn.datasets import load_iris
+        >>> from skperceptron import DeepMLPClassifier
+        >>> X, y = load_iris(return_X_y=True)
+        >>> ours = DeepMLPClassifier((8,), max_iter=50, random_state=0).fit(X, y)
+        >>> theirs = ours.to_sklearn()
+        >>> type(theirs).__name__
+        'MLPClassifier'
+        >>> bool(np.array_equal(theirs.predict_proba(X), ours.predict_proba(X)))
+        True
         """
         return _convert.to_sklearn(self)
 
@@ -572,6 +585,19 @@ class _BaseDeepMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         estimator : object
             Fitted, with the model's parameters (ours at their defaults) and
             deep copies of its fitted attributes: the same predictions.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklearn.datasets import load_diabetes
+        >>> from sklearn.neural_network import MLPRegressor
+        >>> from skperceptron import DeepMLPRegressor
+        >>> X, y = load_diabetes(return_X_y=True)
+        >>> theirs = MLPRegressor(hidden_layer_sizes=(8,), max_iter=20, random_state=0)
+        >>> theirs = theirs.fit(X, y)
+        >>> ours = DeepMLPRegressor.from_sklearn(theirs)
+        >>> bool(np.array_equal(ours.predict(X), theirs.predict(X)))
+        True
         """
         return _convert.from_sklearn(cls, model)
 
