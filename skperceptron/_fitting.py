@@ -109,8 +109,16 @@ def class_weighted(sample_weight, class_weight, classes, y, dtype):
     if class_weight is None:
         return sample_weight
     weight_of_class = compute_class_weight(class_weight, classes=classes, y=y)
+    if np.any(weight_of_class < 0) or not np.all(np.isfinite(weight_of_class)):
+        raise ValueError(
+            "class_weight must hold finite, non-negative weights; "
+            f"got {class_weight!r}."
+        )
     per_sample = weight_of_class[np.searchsorted(classes, y)].astype(dtype)
-    return per_sample if sample_weight is None else sample_weight * per_sample
+    weighted = per_sample if sample_weight is None else sample_weight * per_sample
+    if not weighted.any():
+        raise ValueError("The sample and class weights are all zero.")
+    return weighted
 
 
 def split_validation(estimator, X, Y, sample_weight, rng, stratify):

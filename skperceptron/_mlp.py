@@ -32,6 +32,7 @@ from sklearn.utils.multiclass import (
     unique_labels,
 )
 from sklearn.utils.validation import (
+    _check_feature_names,
     check_array,
     check_consistent_length,
     check_is_fitted,
@@ -226,6 +227,12 @@ class _BaseDeepMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         incremental=False,
         validation_data=(None, None, None),
     ):
+        if incremental:
+            # scikit-learn validates partial_fit's parameters on the first call
+            # only; a set_params between calls would otherwise crash deep inside
+            self._validate_params()
+            if self.early_stopping:
+                raise ValueError("partial_fit does not support early_stopping=True")
         hidden_sizes = self._hidden_layer_sizes()
         first_pass = not hasattr(self, "coefs_") or not (self.warm_start or incremental)
         X, Y = self._validate_input(X, y, incremental, reset=first_pass)
@@ -429,13 +436,19 @@ class _BaseDeepMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
             )
         if self.solver == "lbfgs":
             raise ValueError("X_val and y_val need a stochastic solver, not 'lbfgs'.")
-        X_val = validate_data(
-            self,
+        _check_feature_names(self, X_val, reset=False)
+        X_val = check_array(
             X_val,
             accept_sparse=["csr", "csc"],
             dtype=(np.float64, np.float32),
-            reset=False,
+            input_name="X_val",
+            estimator=self,
         )
+        if X_val.shape[1] != self.n_features_in_:
+            raise ValueError(
+                f"X_val has {X_val.shape[1]} features, but {type(self).__name__} "
+                f"is expecting {self.n_features_in_} features as input (those of X)."
+            )
         Y_val = self._validation_targets(y_val)
         check_consistent_length(X_val, Y_val)
         if Y_val.shape[1] != Y.shape[1]:
@@ -781,12 +794,9 @@ class DeepMLPClassifier(ClassifierMixin, _BaseDeepMLP):
                 "classes=..., y=...)."
             )
         y = self._decode_targets(Y)
-        weighted = class_weighted(
+        return class_weighted(
             sample_weight, self.class_weight, self.classes_, y, X.dtype
         )
-        if not weighted.any():
-            raise ValueError("The sample and class weights are all zero.")
-        return weighted
 
     def _validation_targets(self, y_val):
         y_val = check_array(y_val, ensure_2d=False, dtype=None, input_name="y_val")
@@ -904,6 +914,11 @@ class DeepMLPClassifier(ClassifierMixin, _BaseDeepMLP):
                 self._label_binarizer.fit(y)
             else:
                 self._label_binarizer.fit(classes)
+            try:
+                self._check_enough_classes()
+            except ValueError:
+                del self.classes_, self._label_binarizer  # still a first call
+                raise
         return self._fit(X, y, sample_weight=sample_weight, incremental=True)
 
     def predict_proba(self, X):

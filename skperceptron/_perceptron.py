@@ -554,6 +554,9 @@ class PerceptronClassifier(
         self : object
             The updated estimator.
         """
+        # scikit-learn validates partial_fit's parameters on the first call
+        # only; a set_params between calls would otherwise go unchecked
+        self._validate_params()
         if self.class_weight == "balanced":
             raise ValueError(
                 "class_weight='balanced' is not supported by partial_fit: the class "

@@ -22,9 +22,8 @@ class VersionedPickleMixin:
     def __getstate__(self):
         from . import __version__
 
-        state = super().__getstate__()
-        state[_VERSION_KEY] = __version__
-        return state
+        # a new dict: object.__getstate__ may hand back the live __dict__
+        return {**super().__getstate__(), _VERSION_KEY: __version__}
 
     def __setstate__(self, state):
         from . import __version__
