@@ -499,13 +499,15 @@ class _BaseDeepMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         chunk_rows = get_chunk_n_rows(
             row_bytes=2 * widest * X.dtype.itemsize, max_n_rows=X.shape[0]
         )
-        outputs = [
-            predict_output(
+        output = None  # allocated once the first chunk tells its dtype
+        for rows in gen_batches(X.shape[0], chunk_rows):
+            chunk = predict_output(
                 self.coefs_, self.intercepts_, self.activation, loss_name, X[rows]
             )
-            for rows in gen_batches(X.shape[0], chunk_rows)
-        ]
-        return outputs[0] if len(outputs) == 1 else np.vstack(outputs)
+            if output is None:
+                output = np.empty((X.shape[0], chunk.shape[1]), dtype=chunk.dtype)
+            output[rows] = chunk
+        return output
 
     def _score_with_function(self, X, y, sample_weight, score_function):
         y_pred = self._predict(X, check_input=False)
