@@ -154,7 +154,7 @@ def fit_stochastic(
     The estimator supplies its pieces through ``_make_optimizer``,
     ``_make_schedule``, ``_make_monitor``, ``_batches`` (a class of
     ``_core.batches``), ``_auto_batch_size``, ``_stratify_validation``,
-    ``_decode_targets``, ``_output``, ``_score`` and ``_training_options``;
+    ``_decode_targets``, ``_output``, ``_score_output`` and ``_training_options``;
     optimizer and schedule persist between ``partial_fit`` calls.
     ``validation_data`` ``(X_val, Y_val, w_val)`` replaces the early-stopping
     split when given.
@@ -204,11 +204,11 @@ def make_validation(estimator, network, X_val, Y_val, w_val):
 
     def validation_metrics():
         with np.errstate(all="ignore"):
-            output = estimator._output(X_val)
+            output = estimator._output(X_val)  # one forward pass serves both
             loss = float(network.loss.value(Y_val, output, weights))
         return {
             "validation_loss": loss,
-            "validation_score": estimator._score(X_val, y_val, w_val),
+            "validation_score": estimator._score_output(output, y_val, w_val),
         }
 
     return validation_metrics

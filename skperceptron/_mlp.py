@@ -243,8 +243,13 @@ class _BaseDeepMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         if first_pass:
             self._initialize(layer_units, X.dtype, rng)
         network = self._build_network(layer_units, X.dtype)
-        if self.early_stopping and not hasattr(self, "_best_params"):
-            # e.g. a model converted from scikit-learn: nothing beats it yet
+        if (
+            self.early_stopping
+            and self.solver in OPTIMIZERS
+            and not hasattr(self, "_best_params")
+        ):
+            # restored if no epoch beats it: a fresh start, or a model
+            # converted from scikit-learn
             self._best_params = network.params.copy()
         # L-BFGS cannot hand back its starting point; the stochastic loop keeps
         # its own per-epoch snapshot
@@ -290,8 +295,6 @@ class _BaseDeepMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         network.initialize(rng, self.weight_init)
         self.coefs_, self.intercepts_ = network.coefs, network.intercepts
         self.__dict__.pop("_best_params", None)
-        if self.early_stopping and self.solver in OPTIMIZERS:
-            self._best_params = network.params.copy()  # restored if nothing beats it
         for name in (
             "loss_curve_",
             "best_loss_",
@@ -509,11 +512,12 @@ class _BaseDeepMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
             output[rows] = chunk
         return output
 
-    def _score_with_function(self, X, y, sample_weight, score_function):
-        y_pred = self._predict(X, check_input=False)
+    def _score_output(self, output, y, sample_weight=None):
+        """The estimator's score of the network ``output`` against ``y``."""
+        y_pred = self._decode_targets(output)
         if np.issubdtype(y_pred.dtype, np.floating) and not np.isfinite(y_pred).all():
             return np.nan
-        return score_function(y, y_pred, sample_weight=sample_weight)
+        return self._score_function(y, y_pred, sample_weight=sample_weight)
 
     # -- public API ------------------------------------------------------------
 
@@ -866,8 +870,7 @@ class DeepMLPClassifier(ClassifierMixin, _BaseDeepMLP):
             return self.classes_[(Y[:, 0] > 0.5).astype(int)]
         return self.classes_.take(Y.argmax(axis=1))
 
-    def _score(self, X, y, sample_weight=None):
-        return self._score_with_function(X, y, sample_weight, accuracy_score)
+    _score_function = staticmethod(accuracy_score)
 
     def _predict(self, X, check_input=True):
         return self._decode_targets(self._forward_pass_fast(X, check_input=check_input))
@@ -1129,8 +1132,7 @@ class DeepMLPRegressor(RegressorMixin, _BaseDeepMLP):
     def _decode_targets(self, Y):
         return Y.ravel() if Y.shape[1] == 1 else Y
 
-    def _score(self, X, y, sample_weight=None):
-        return self._score_with_function(X, y, sample_weight, r2_score)
+    _score_function = staticmethod(r2_score)
 
     def _predict(self, X, check_input=True):
         y_pred = self._forward_pass_fast(X, check_input=check_input)

@@ -343,14 +343,9 @@ class PerceptronClassifier(
         """Network output (scores through the link) for already validated ``X``."""
         return LOSSES[self._loss_name()].link(self._decision(X))
 
-    def _score(self, X, y, sample_weight=None):
-        """Accuracy of the current weights on already validated data."""
-        scores = self._decision(X)
-        y_pred = self.classes_[
-            scores.argmax(axis=1)
-            if scores.shape[1] > 1
-            else (scores[:, 0] > 0).astype(int)
-        ]
+    def _score_output(self, output, y, sample_weight=None):
+        """Accuracy of the network ``output`` (scores through the link)."""
+        y_pred = self._decode_targets(output)
         return float(np.average(y_pred == y, weights=sample_weight))
 
     # -- fitting --------------------------------------------------------------------
