@@ -85,10 +85,16 @@ def _is_default(value, default):
 
 
 def _single_activation(activation):
-    """The one activation of every hidden layer, or None when they differ."""
+    """The one activation of every hidden layer, or None when they differ.
+
+    A network without hidden layers has none to differ: scikit-learn's default
+    stands for the empty list.
+    """
     if isinstance(activation, str):
         return activation
     distinct = set(activation)
+    if not distinct:
+        return "relu"
     return distinct.pop() if len(distinct) == 1 else None
 
 

@@ -160,39 +160,46 @@ loss_ : float
         L-BFGS iteration.
 
     best_loss_ : float or None
-        Lowest training loss reached (stochastic solvers); None with early
-        stopping.
+        Lowest training loss reached; None with early stopping. Defined only
+        for the stochastic solvers.
 
     loss_curve_ : list of float
-        Training loss of each epoch (stochastic solvers), as ``loss_``. It
-        includes the penalty, where ``validation_loss_curve_`` is the data loss
-        alone at the end of the epoch.
+        Training loss of each epoch, as ``loss_``. It includes the penalty,
+        where ``validation_loss_curve_`` is the data loss alone at the end of
+        the epoch. A diverged epoch is recorded as nan. Defined only for the
+        stochastic solvers.
 
     validation_scores_ : list of float or None
-        Score on the held-out data after each epoch, with ``early_stopping``.
+        Score on the held-out data after each epoch (nan for a diverged
+        epoch) with ``early_stopping``, else None. Defined only for the
+        stochastic solvers.
 
     best_validation_score_ : float or None
         Best of ``validation_scores_`` with ``early_stopping`` monitoring the
-        score (``-inf`` when it monitors the loss).
+        score (``-inf`` when it monitors the loss), else None. Defined only
+        for the stochastic solvers.
 
     validation_loss_curve_ : list of float or None
-        Data loss on the validation data after each epoch, with
-        ``early_stopping``.
+        Data loss on the validation data after each epoch with
+        ``early_stopping``, else None. Defined only for the stochastic
+        solvers.
 
     best_validation_loss_ : float or None
         Best of ``validation_loss_curve_`` with ``early_stopping`` monitoring
-        the loss (``inf`` when it monitors the score).
+        the loss (``inf`` when it monitors the score), else None. Defined only
+        for the stochastic solvers.
 
     history_ : dict of lists
         Per epoch of the stochastic solvers (over warm starts and partial
         fits): 'loss', 'learning_rate' (the rate the epoch used) and 'seconds';
         with early stopping also 'validation_loss' and 'validation_score'.
+        Defined only for the stochastic solvers.
 
     best_epoch_ : int or None
         1-based epoch of the best monitored value (validation metric with
         early stopping, training loss otherwise); its weights are kept with
-        early stopping. Set by the stochastic solvers only ('lbfgs' records
-        no epochs).
+        early stopping. Defined only for the stochastic solvers ('lbfgs'
+        records no epochs).
 
     t_ : int
         Number of training samples seen by the stochastic solver.
@@ -207,7 +214,8 @@ loss_ : float
         Number of features seen during fit.
 
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Names of features seen during fit, when X has string column names.
+        Names of features seen during fit. Defined only when `X` has feature
+        names that are all strings.
 
     n_iter_ : int
         Number of epochs (or L-BFGS iterations) run by the last call.

@@ -20,10 +20,27 @@ from ._core import (
 )
 
 
-class TrainingDivergedError(ValueError):
-    """Raised when the loss becomes non-finite during ``fit``.
+# scikit-learn's words for a fit that cannot go on; its own tests match them
+NON_FINITE_WEIGHTS = (
+    "Solver produced non-finite parameter weights. The input data may contain "
+    "large values and need to be preprocessed."
+)
 
-    The estimator keeps the last finite weights, so it stays usable.
+
+class TrainingDivergedError(ValueError):
+    """Raised when a fit diverged before it completed one finite epoch.
+
+    The message starts with scikit-learn's sentence for non-finite weights.
+    The estimator keeps the weights the fit started from, so it stays usable.
+    """
+
+
+class DivergenceWarning(ConvergenceWarning):
+    """Warned when the loss became non-finite after at least one finite epoch.
+
+    Training stopped at once; the estimator keeps the weights of the best
+    validation epoch (early stopping) or of the last finite epoch, and the
+    diverged epoch is recorded with a nan loss (and a nan validation score).
     """
 
 
@@ -124,26 +141,47 @@ def class_weighted(sample_weight, class_weight, classes, y, dtype):
 def split_validation(estimator, X, Y, sample_weight, rng, stratify):
     """Hold out ``estimator.validation_fraction`` of the data for early stopping.
 
-    ``stratify`` says whether the split keeps the class proportions of ``Y``.
+    ``stratify``, when not None, holds the labels whose proportions the
+    split keeps.
     """
-    n_validation = int(np.ceil(estimator.validation_fraction * X.shape[0]))
-    if n_validation < 2 or n_validation >= X.shape[0]:
-        raise ValueError(
-            f"The validation set is too small ({n_validation} of {X.shape[0]} "
-            f"samples with validation_fraction={estimator.validation_fraction}). "
-            "Increase 'validation_fraction' or the size of your dataset, or set "
-            "early_stopping=False."
-        )
     arrays = (X, Y) if sample_weight is None else (X, Y, sample_weight)
-    parts = train_test_split(
-        *arrays,
-        random_state=rng,
-        test_size=estimator.validation_fraction,
-        stratify=Y if stratify else None,
+    held_out = (
+        f"of {X.shape[0]} samples with validation_fraction="
+        f"{estimator.validation_fraction}"
     )
+    remedy = (
+        "Increase 'validation_fraction' or the size of your dataset, or set "
+        "early_stopping=False."
+    )
+    try:  # scikit-learn splits first: its stratification errors come first
+        parts = train_test_split(
+            *arrays,
+            random_state=rng,
+            test_size=estimator.validation_fraction,
+            stratify=stratify,
+        )
+    except ValueError as error:
+        raise ValueError(
+            f"{error} (early stopping holds out a part {held_out}). {remedy}"
+        ) from None
     X_train, X_val, Y_train, Y_val = parts[:4]
+    if X_val.shape[0] < 2:
+        raise ValueError(
+            f"The validation set is too small ({X_val.shape[0]} {held_out}). {remedy}"
+        )
     w_train, w_val = parts[4:] if sample_weight is not None else (None, None)
+    _check_split_weights(w_train, "training")
+    _check_split_weights(w_val, "validation")
     return (X_train, Y_train, w_train), (X_val, Y_val, w_val)
+
+
+def _check_split_weights(sample_weight, part):
+    """Refuse a side of the early-stopping split whose weights are all zero."""
+    if sample_weight is not None and not sample_weight.any():
+        raise ValueError(
+            f"The sample weights for {part} set are all zero, consider using a "
+            "different random state."
+        )
 
 
 def fit_stochastic(
@@ -203,13 +241,12 @@ def make_validation(estimator, network, X_val, Y_val, w_val):
     weights = None if w_val is None else w_val / w_val.sum()
 
     def validation_metrics():
-        with np.errstate(all="ignore"):
+        with np.errstate(all="ignore"):  # huge outputs score nan, quietly
             output = estimator._output(X_val)  # one forward pass serves both
-            loss = float(network.loss.value(Y_val, output, weights))
-        return {
-            "validation_loss": loss,
-            "validation_score": estimator._score_output(output, y_val, w_val),
-        }
+            return {
+                "validation_loss": float(network.loss.value(Y_val, output, weights)),
+                "validation_score": estimator._score_output(output, y_val, w_val),
+            }
 
     return validation_metrics
 
@@ -266,10 +303,21 @@ def warn_max_iter_reached(max_iter):
     )
 
 
-def raise_diverged(result, settings):
-    """Stop a fit whose loss became non-finite, naming the ``settings`` to change."""
+def raise_diverged(message, advice):
+    """Stop a fit that diverged before its first finite epoch.
+
+    ``message`` says what happened; ``advice`` names the settings to change.
+    """
     raise TrainingDivergedError(
-        f"Training diverged: {result.message} ({settings}). The estimator keeps "
-        "the last weights with a finite loss. Lower the learning rate, increase "
-        "the penalty, or scale the inputs (e.g. with StandardScaler)."
+        f"{NON_FINITE_WEIGHTS} Training diverged: {message}. The estimator keeps "
+        f"the weights this fit started from. {advice}"
+    )
+
+
+def warn_diverged(message, kept, advice):
+    """Report a fit that diverged after finite epochs and kept the ``kept`` ones."""
+    warnings.warn(
+        f"Training diverged: {message}; the estimator keeps the weights of "
+        f"{kept}. {advice}",
+        DivergenceWarning,
     )

@@ -61,6 +61,7 @@ from ._fitting import (
     make_mlp_optimizer,
     make_mlp_schedule,
     raise_diverged,
+    warn_diverged,
     validate_sample_weight,
     warn_if_not_converged,
 )
@@ -251,9 +252,7 @@ class _BaseDeepMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
             # restored if no epoch beats it: a fresh start, or a model
             # converted from scikit-learn
             self._best_params = network.params.copy()
-        # L-BFGS cannot hand back its starting point; the stochastic loop keeps
-        # its own per-epoch snapshot
-        start_params = network.params.copy() if self.solver == "lbfgs" else None
+        start_params = network.params.copy()  # put back if the fit diverges early
         if self.solver == "lbfgs":
             result, monitor = fit_lbfgs(self, network, X, Y, sample_weight), None
         else:
@@ -268,15 +267,67 @@ class _BaseDeepMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
                 validation_data=validation_data,
             )
         self._store_result(network, result, monitor)
-        if result.diverged or not np.isfinite(network.params).all():
-            self._recover_from_divergence(network, start_params, X)
-            raise_diverged(
-                result,
-                f"solver={self.solver!r}, "
-                f"learning_rate_init={self.learning_rate_init!r}",
-            )
-        warn_if_not_converged(self, result, incremental)
+        self._settle_outcome(network, result, start_params, X, incremental)
         return self
+
+    def _settle_outcome(self, network, result, start_params, X, incremental):
+        """Warn or raise as the fit ended; never keep non-finite training outputs.
+
+        A fit that diverged after finite epochs keeps their weights, records
+        the diverged epoch as nan and warns; one that diverged before, or
+        whose weights give non-finite outputs on the training data, goes back
+        to where it started and raises scikit-learn's ``ValueError``.
+        """
+        finite = self._has_finite_outputs(network, X)
+        stochastic = self.solver != "lbfgs"
+        advice = self._divergence_advice()
+        if result.diverged and finite and stochastic and result.n_iter > 0:
+            self._record_diverged_epoch()
+            kept = (
+                "the best validation epoch"
+                if self.early_stopping
+                else f"the last finite epoch ({result.n_iter} of this fit)"
+            )
+            warn_diverged(result.message, kept, advice)
+            return
+        if result.diverged or not finite:
+            network.params[...] = start_params
+            self.__dict__.pop("_optimizer", None)
+            message = (
+                result.message
+                if result.diverged
+                else "the network's outputs on the training data are not finite"
+            )
+            raise_diverged(message, advice)
+        warn_if_not_converged(self, result, incremental)
+
+    def _has_finite_outputs(self, network, X):
+        """Whether the weights and their outputs on ``X`` are all finite."""
+        if not np.isfinite(network.params).all():
+            return False
+        with np.errstate(all="ignore"):
+            return bool(np.isfinite(self._forward_pass_fast(X, check_input=False)).all())
+
+    def _divergence_advice(self):
+        if self.solver == "lbfgs":  # L-BFGS has no learning rate to lower
+            return (
+                "Scale the inputs (e.g. with StandardScaler) or increase alpha."
+            )
+        return (
+            f"Lower the learning rate (learning_rate_init={self.learning_rate_init!r}"
+            f" with solver={self.solver!r}), increase alpha, or scale the inputs "
+            "(e.g. with StandardScaler)."
+        )
+
+    def _record_diverged_epoch(self):
+        """Count the epoch that diverged, with nan for its loss and scores."""
+        self.n_iter_ += 1
+        self.loss_curve_.append(np.nan)
+        for values in self.history_.values():
+            values.append(np.nan)
+        if self.early_stopping:
+            self.validation_scores_.append(np.nan)
+            self.validation_loss_curve_.append(np.nan)
 
     def _initialize(self, layer_units, dtype, rng):
         """Fresh fitted state and initial weights, as on a first call to fit."""
@@ -376,8 +427,11 @@ class _BaseDeepMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         )
 
     def _stratify_validation(self, Y):
-        """Stratify the early-stopping split of binary targets, as scikit-learn does."""
-        return is_classifier(self) and Y.shape[1] == 1
+        """Labels stratifying the early-stopping split, or None.
+
+        As scikit-learn: the booleans of a one-output classifier, else none.
+        """
+        return Y.astype(bool) if is_classifier(self) and Y.shape[1] == 1 else None
 
     def _store_result(self, network, result, monitor):
         self.n_iter_ = result.n_iter
@@ -386,8 +440,9 @@ class _BaseDeepMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
             return
         self.t_ = result.n_samples_seen
         self.loss_curve_.extend(result.loss_curve)
+        history = self.__dict__.setdefault("history_", {})  # set by hand: none yet
         for key, values in result.history.items():
-            self.history_.setdefault(key, []).extend(values)
+            history.setdefault(key, []).extend(values)
         self._no_improvement_count = monitor.count
         self.best_epoch_ = self._best_epoch()
         if not self.early_stopping:
@@ -461,25 +516,18 @@ class _BaseDeepMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         w_val = self._sample_weight(sample_weight_val, X_val, Y_val, False)
         return X_val, Y_val, w_val
 
-    def _recover_from_divergence(self, network, start_params, X):
-        """Keep weights that predict finite values; forget the poisoned optimizer.
+    def _loss_grad_lbfgs(self, packed_params, X, Y, sample_weight, *buffers):
+        """J(w) and its flat gradient at ``packed_params``, as scikit-learn's MLP.
 
-        L-BFGS goes back to where this fit started. The stochastic loop has
-        put back the weights the diverging epoch started from; when those still
-        give non-finite outputs on the training data, the weights go back to
-        the best early-stopping snapshot, or are drawn afresh from
-        ``random_state`` (the starting point of a fit with an int seed).
+        ``packed_params`` holds every layer's weights, then every bias (the
+        layout of ``coefs_`` and ``intercepts_`` raveled in turn). The trailing
+        work buffers of scikit-learn's signature are accepted and unused.
         """
-        if start_params is not None:
-            network.params[...] = start_params
-        else:
-            with np.errstate(all="ignore"):
-                outputs = self._forward_pass_fast(X, check_input=False)
-            if not np.isfinite(outputs).all() and hasattr(self, "_best_params"):
-                network.params[...] = self._best_params
-            elif not np.isfinite(outputs).all():
-                network.initialize(check_random_state(self.random_state))
-        self.__dict__.pop("_optimizer", None)
+        layer_units = [self.coefs_[0].shape[0]] + [W.shape[1] for W in self.coefs_]
+        network = self._build_network(layer_units, np.asarray(X).dtype)
+        network.params[...] = packed_params
+        loss = network.loss_and_gradient(X, Y, sample_weight)
+        return loss, network.grads.copy()
 
     # -- prediction ----------------------------------------------------------
 
@@ -780,7 +828,6 @@ class DeepMLPClassifier(ClassifierMixin, _BaseDeepMLP):
         if not hasattr(self, "classes_") or not (self.warm_start or incremental):
             self._label_binarizer = LabelBinarizer().fit(y)
             self.classes_ = self._label_binarizer.classes_
-            self._check_enough_classes()
         else:
             self._check_known_classes(unique_labels(y))
         return X, self._indicator(y)
@@ -826,21 +873,13 @@ class DeepMLPClassifier(ClassifierMixin, _BaseDeepMLP):
         """
         if self._label_binarizer.y_type_ == "multilabel-indicator":
             return np.asarray(y, dtype=np.uint8)
-        if len(self.classes_) <= 2:
+        if len(self.classes_) == 1:  # scikit-learn's target: all negative
+            return np.zeros((len(y), 1), dtype=np.uint8)
+        if len(self.classes_) == 2:
             return (y == self.classes_[-1]).astype(np.uint8)[:, np.newaxis]
         Y = np.zeros((len(y), len(self.classes_)), dtype=np.uint8)
         Y[np.arange(len(y)), np.searchsorted(self.classes_, y)] = 1
         return Y
-
-    def _check_enough_classes(self):
-        if (
-            self._label_binarizer.y_type_ in ("binary", "multiclass")
-            and len(self.classes_) < 2
-        ):
-            raise ValueError(
-                f"{type(self).__name__} needs samples of at least 2 classes in "
-                f"the data, but the data contains only one class: {self.classes_[0]!r}."
-            )
 
     def _check_known_classes(self, classes):
         if self.warm_start and set(classes) != set(self.classes_):
@@ -866,6 +905,8 @@ class DeepMLPClassifier(ClassifierMixin, _BaseDeepMLP):
         """
         if self._label_binarizer.y_type_ == "multilabel-indicator":
             return (Y > 0.5).astype(int)
+        if len(self.classes_) == 1:  # one class seen: it is every prediction
+            return np.repeat(self.classes_, Y.shape[0])
         if Y.shape[1] == 1:
             return self.classes_[(Y[:, 0] > 0.5).astype(int)]
         return self.classes_.take(Y.argmax(axis=1))
@@ -919,11 +960,6 @@ class DeepMLPClassifier(ClassifierMixin, _BaseDeepMLP):
                 self._label_binarizer.fit(y)
             else:
                 self._label_binarizer.fit(classes)
-            try:
-                self._check_enough_classes()
-            except ValueError:
-                del self.classes_, self._label_binarizer  # still a first call
-                raise
         return self._fit(X, y, sample_weight=sample_weight, incremental=True)
 
     def predict_proba(self, X):

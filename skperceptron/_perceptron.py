@@ -169,7 +169,8 @@ class PerceptronClassifier(
         Number of features seen during fit.
 
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Names of features seen during fit, when X has string column names.
+        Names of features seen during fit. Defined only when `X` has feature
+        names that are all strings.
 
     n_iter_ : int
         Number of epochs run by the last call.
@@ -334,7 +335,7 @@ class PerceptronClassifier(
         )
 
     def _stratify_validation(self, Y):
-        return True
+        return Y
 
     def _decode_targets(self, Y):
         return self._label_binarizer.inverse_transform(Y)
@@ -487,7 +488,9 @@ class PerceptronClassifier(
                 network.params[...] = start_params
             self.__dict__.pop("_optimizer", None)
             raise_diverged(
-                result, f"eta0={self.eta0!r}, activation={self.activation!r}"
+                result.message,
+                f"Lower eta0 (now {self.eta0!r}) or scale the inputs (e.g. with "
+                "StandardScaler).",
             )
         self._warn_if_not_converged(result, incremental)
 

@@ -158,6 +158,15 @@ def test_per_layer_activation_list_of_one_name_converts():
     assert_same_predictions(ours, model, X, y)
 
 
+@pytest.mark.parametrize("activation", ["tanh", []])
+def test_network_without_hidden_layers_converts(activation):
+    X, y = multiclass()
+    ours = fit_small(
+        DeepMLPClassifier, (X, y), hidden_layer_sizes=(), activation=activation
+    )
+    assert_same_predictions(ours, to_sklearn(ours), X, y)
+
+
 def test_per_layer_dropout_of_zeros_converts():
     X, y = multiclass()
     ours = fit_small(DeepMLPClassifier, (X, y), dropout=[0.0, 0.0])

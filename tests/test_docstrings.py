@@ -9,6 +9,7 @@ import re
 import pytest
 from numpydoc.docscrape import NumpyDocString
 from numpydoc.validate import validate
+from sklearn.datasets import make_classification
 from sklearn.utils._param_validation import StrOptions
 
 from skperceptron import DeepMLPClassifier, DeepMLPRegressor, PerceptronClassifier
@@ -129,3 +130,40 @@ def test_class_has_runnable_examples(estimator):
     examples = "\n".join(NumpyDocString(inspect.getdoc(estimator))["Examples"])
     assert re.search(rf">>> .*\b{estimator.__name__}\(", examples)
     assert ".fit(" in examples
+
+
+# -- documented attributes match fitted ones ----------------------------------------
+
+
+def _fitted_configurations():
+    """Each estimator in each way of fitting that sets a different attribute set."""
+    configurations = [PerceptronClassifier()]
+    for estimator in (DeepMLPClassifier, DeepMLPRegressor):
+        for solver in ("lbfgs", "sgd", "adam"):
+            configurations.append(estimator(solver=solver))
+            configurations.append(estimator(solver=solver, early_stopping=True))
+    return configurations
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize("estimator", _fitted_configurations(), ids=repr)
+def test_documented_attributes_are_the_fitted_ones(estimator):
+    """As scikit-learn's docstring test: a conditional attribute says "only".
+
+    Every attribute documented without the word "only" exists after fit, and
+    every public fitted attribute is documented.
+    """
+    X, y = make_classification(
+        n_samples=20, n_features=3, n_redundant=0, random_state=2
+    )
+    estimator.set_params(max_iter=2, random_state=0).fit(X, y)
+    documented = NumpyDocString(type(estimator).__doc__)["Attributes"]
+    for attribute in documented:
+        if "only " not in " ".join(attribute.desc).lower():
+            assert hasattr(estimator, attribute.name), attribute.name
+    fitted = {
+        name
+        for name in vars(estimator)
+        if name.endswith("_") and not name.startswith("_")
+    }
+    assert fitted <= {attribute.name for attribute in documented}

@@ -25,6 +25,7 @@ from sklearn.preprocessing import StandardScaler
 
 from skperceptron import DeepMLPClassifier, DeepMLPRegressor
 from skperceptron._core import OPTIMIZERS
+from skperceptron._fitting import NON_FINITE_WEIGHTS, DivergenceWarning
 
 SOLVERS = ("adam", "sgd", "lbfgs")
 STOCHASTIC_SOLVERS = ("adam", "sgd")
@@ -518,15 +519,43 @@ def test_quiet_by_default(iris, capsys):
 
 
 @pytest.mark.filterwarnings("ignore:overflow encountered:RuntimeWarning")
-def test_diverging_fit_raises_and_leaves_a_usable_estimator(regression):
+def test_divergence_in_the_first_epoch_raises_scikit_learns_error(regression):
     X, y = regression
     reg = DeepMLPRegressor(solver="sgd", learning_rate_init=1e6, max_iter=50, **SMALL)
-    with pytest.raises(ValueError, match="diverged"):
-        reg.fit(X, y)
+    with pytest.raises(ValueError, match=f"^{re.escape(NON_FINITE_WEIGHTS)}"):
+        reg.fit(X * 1e200, y)  # the first batch's squared error overflows
     assert np.isfinite(reg.predict(X)).all()
     assert all(np.isfinite(W).all() for W in _all_weights(reg))
-    assert np.isfinite(reg.loss_curve_).all()
-    assert reg.n_iter_ == len(reg.loss_curve_) < 50
+    assert reg.n_iter_ == len(reg.loss_curve_) == 0
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+@pytest.mark.parametrize("early_stopping", [False, True])
+def test_later_divergence_keeps_finite_weights_records_nan_and_warns(
+    regression, early_stopping
+):
+    X, y = regression
+    params = dict(solver="sgd", max_iter=50, early_stopping=early_stopping, **SMALL)
+    reg = DeepMLPRegressor(learning_rate_init=0.1, **params)
+    X = X * 10  # unscaled inputs: a few finite epochs, then overflow
+    with pytest.warns(DivergenceWarning, match="non-finite in epoch") as record:
+        reg.fit(X, y)
+    n_finite = reg.n_iter_ - 1
+    assert n_finite > 0 and np.isnan(reg.loss_curve_[-1])
+    assert np.isfinite(reg.loss_curve_[:-1]).all()
+    assert np.isfinite(reg.predict(X)).all()
+    if early_stopping:
+        kept = "best validation epoch"
+        assert np.isnan(reg.validation_scores_[-1])
+        assert isinstance(reg.validation_scores_[-1], float)
+        assert len(reg.validation_scores_) == reg.n_iter_
+    else:
+        kept = f"last finite epoch ({n_finite} of this fit)"
+        replay = DeepMLPRegressor(learning_rate_init=0.1, **params)
+        with pytest.warns(ConvergenceWarning):
+            replay.set_params(max_iter=n_finite).fit(X, y)
+        _assert_same_weights(reg, replay)
+    assert kept in str(record[0].message)
 
 
 def test_interrupted_fit_keeps_the_last_completed_epoch(regression, monkeypatch):

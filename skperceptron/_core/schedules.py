@@ -91,7 +91,10 @@ class InvScaling(Schedule):
         self.power_t = power_t
 
     def rate_at(self, epoch, n_samples_seen):
-        return self.learning_rate_init / (n_samples_seen + 1) ** self.power_t
+        try:
+            return self.learning_rate_init / (n_samples_seen + 1) ** self.power_t
+        except OverflowError:  # a huge power: the rate has decayed to nothing
+            return 0.0
 
 
 class Adaptive(Schedule):

@@ -58,7 +58,7 @@ class NoImprovement:
             return False
         signed, best = self.sign * value, self.sign * self.best
         self.count = self.count + 1 if signed < best + self.tol else 0
-        if signed <= best:
+        if not signed > best:  # a nan is never the best
             return False
         self.best = value
         if params is not None:

@@ -96,7 +96,7 @@ def run_minibatch(
             observer.epoch_begin()
         try:
             # overflow is detected as a non-finite loss below: no NumPy warnings
-            with np.errstate(over="ignore", invalid="ignore"):
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
                 loss = run_epoch(
                     network,
                     optimizer,
@@ -135,6 +135,8 @@ def run_minibatch(
             break
     if observer is not None:
         observer.training_end()
+    # the rate of the next step, where scikit-learn's optimizers keep it
+    optimizer.learning_rate = schedule.learning_rate
     return result
 
 

@@ -1,0 +1,245 @@
+"""Behaviours scikit-learn's own tests pin down, checked on our estimators.
+
+Each test states the scikit-learn behaviour it mirrors; where scikit-learn's
+estimator can run the same code, the test runs both and compares.
+"""
+
+import re
+import warnings
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose, assert_array_equal
+from sklearn.datasets import load_iris, make_classification, make_regression
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.neural_network import MLPClassifier
+from sklearn.preprocessing import LabelBinarizer
+
+from skperceptron import DeepMLPClassifier, DeepMLPRegressor, PerceptronClassifier
+from skperceptron import _fitting
+from skperceptron._fitting import NON_FINITE_WEIGHTS, DivergenceWarning
+
+X_IRIS, Y_IRIS = load_iris(return_X_y=True)
+
+
+# -- one class ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("early_stopping", [False, True])
+def test_mlp_learns_a_single_class_as_scikit_learn(early_stopping):
+    """MLPClassifier fits one class and predicts it; so do we, with pandas too."""
+    pd = pytest.importorskip("pandas")
+    rng = np.random.RandomState(0)
+    X = pd.DataFrame(rng.randn(10, 2), columns=["a", "b"])
+    y = pd.Series(np.full(10, "only"), name="label")
+    params = dict(early_stopping=early_stopping, validation_fraction=0.2, max_iter=5)
+    ours = DeepMLPClassifier(random_state=0, **params)
+    theirs = MLPClassifier(random_state=0, **params)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)  # no feature-name warnings
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        ours.fit(X, y)
+        theirs.fit(X, y)
+        assert_array_equal(ours.predict(X), theirs.predict(X))
+        assert_array_equal(ours.classes_, ["only"])
+        assert ours.predict_proba(X).shape == theirs.predict_proba(X).shape
+
+
+def test_partial_fit_accepts_a_single_class():
+    clf = DeepMLPClassifier(max_iter=5, random_state=0)
+    clf.partial_fit(X_IRIS, np.zeros(len(X_IRIS)), classes=[0])
+    assert_array_equal(clf.predict(X_IRIS[:3]), [0, 0, 0])
+
+
+# -- divergence ----------------------------------------------------------------------
+
+
+def test_huge_inputs_raise_scikit_learns_error():
+    """scikit-learn's test_nonfinite_params: its sentence starts the message."""
+    rng = np.random.RandomState(0)
+    X = np.finfo(np.float64).max * rng.uniform(size=(10, 2))
+    y = rng.standard_normal(size=10)
+    with pytest.raises(ValueError, match=re.escape(NON_FINITE_WEIGHTS)):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            DeepMLPRegressor().fit(X, y)
+
+
+def test_lbfgs_divergence_advice_names_no_learning_rate():
+    rng = np.random.RandomState(0)
+    X = 1e200 * rng.uniform(size=(10, 2))
+    y = rng.standard_normal(size=10)
+    with pytest.raises(ValueError, match=re.escape(NON_FINITE_WEIGHTS)) as error:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            DeepMLPRegressor(solver="lbfgs").fit(X, y)
+    assert "learning_rate" not in str(error.value)
+    assert "alpha" in str(error.value)
+
+
+def test_diverging_early_stopping_fit_returns_with_a_nan_score():
+    """scikit-learn's test_mlp_diverging_loss: a float nan ends validation_scores_."""
+    mlp = DeepMLPRegressor(
+        hidden_layer_sizes=100,
+        activation="identity",
+        solver="sgd",
+        learning_rate_init=1,
+        max_iter=20,
+        early_stopping=True,
+        random_state=0,
+    )
+    with pytest.warns(DivergenceWarning, match="best validation epoch"):
+        mlp.fit(X_IRIS, Y_IRIS)
+    assert isinstance(mlp.validation_scores_[-1], float)
+    assert np.isnan(mlp.validation_scores_[-1])
+    assert np.isfinite(mlp.best_validation_score_)
+    assert len(mlp.validation_scores_) == mlp.n_iter_ == len(mlp.loss_curve_)
+    assert np.isfinite(mlp.predict(X_IRIS)).all()
+
+
+NON_FINITE_OUTPUT_CASES = {
+    "poisson, unscaled inputs": (
+        dict(loss="poisson", learning_rate_init=0.1, solver="sgd"),
+        1e3,
+    ),
+    "learning_rate_init=1e4": (dict(learning_rate_init=1e4), 1.0),
+    "adam with beta_2=0": (dict(beta_2=0.0, learning_rate_init=10.0), 1e2),
+}
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize("case", sorted(NON_FINITE_OUTPUT_CASES))
+@pytest.mark.parametrize("method", ["fit", "partial_fit"])
+def test_no_fit_leaves_non_finite_training_predictions_silently(case, method):
+    """Either scikit-learn's error, or a warned or clean fit predicting finitely."""
+    params, scale = NON_FINITE_OUTPUT_CASES[case]
+    X, y = make_regression(n_samples=60, n_features=4, random_state=0)
+    X, y = X * scale, np.abs(y)
+    reg = DeepMLPRegressor(hidden_layer_sizes=(16,), max_iter=30, random_state=0)
+    reg.set_params(**params)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", RuntimeWarning)  # nothing leaks
+            for _ in range(1 if method == "fit" else 5):
+                getattr(reg, method)(X, y)
+    except ValueError as error:
+        assert str(error).startswith(NON_FINITE_WEIGHTS)
+    if hasattr(reg, "coefs_"):
+        assert np.isfinite(reg.predict(X)).all()
+
+
+# -- early stopping split -------------------------------------------------------------
+
+
+def test_early_stopping_split_is_stratified_as_scikit_learn():
+    """scikit-learn's test_early_stopping_stratified: its split error surfaces."""
+    X, y = [[1, 2], [2, 3], [3, 4], [4, 5]], [0, 0, 0, 1]
+    message = (
+        r"The least populated classes in y have only 1 member.*Classes with "
+        r"too few members are: \['True'\]"
+    )
+    with pytest.raises(ValueError, match=message):
+        DeepMLPClassifier(early_stopping=True).fit(X, y)
+
+
+@pytest.mark.parametrize(
+    "estimator",
+    [
+        PerceptronClassifier(early_stopping=True, activation="sigmoid"),
+        DeepMLPClassifier(early_stopping=True, max_iter=5),
+        DeepMLPRegressor(early_stopping=True, max_iter=5),
+    ],
+    ids=lambda est: type(est).__name__,
+)
+@pytest.mark.parametrize("part", ["training", "validation"])
+def test_all_zero_weights_in_a_split_side_are_refused_clearly(
+    estimator, part, monkeypatch
+):
+    """As scikit-learn's SGD: a side of the split that weighs nothing is named."""
+    X, y = make_classification(n_samples=40, random_state=0)
+    estimator.set_params(random_state=0, validation_fraction=0.25)
+    held_out = _held_out_rows(estimator, X, y, monkeypatch)
+    weights = np.where(held_out, 1.0, 0.0) if part == "training" else ~held_out * 1.0
+    with pytest.raises(ValueError, match=f"sample weights for {part} set are all"):
+        estimator.fit(X, y, sample_weight=weights)
+
+
+def _held_out_rows(estimator, X, y, monkeypatch):
+    """Mask of the rows of ``X`` that the early-stopping split holds out."""
+    split = _fitting.split_validation
+    seen = {}
+
+    def spy(*args, **kwargs):
+        train, validation = split(*args, **kwargs)
+        seen["X_val"] = validation[0]
+        return train, validation
+
+    monkeypatch.setattr(_fitting, "split_validation", spy)
+    estimator.set_params(max_iter=1).fit(X, y, sample_weight=np.ones(len(y)))
+    monkeypatch.undo()
+    return np.array([(seen["X_val"] == row).all(axis=1).any() for row in X])
+
+
+# -- schedules and the optimizer's rate ---------------------------------------------
+
+
+def test_invscaling_with_a_huge_power_decays_to_zero():
+    X, y = X_IRIS[:20], Y_IRIS[:20]
+    clf = DeepMLPClassifier(
+        solver="sgd", learning_rate="invscaling", power_t=300.0, max_iter=3
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clf.fit(X, y)
+    assert clf._optimizer.learning_rate == 0.0
+
+
+def test_optimizer_learning_rate_follows_invscaling_over_warm_starts():
+    """scikit-learn's test_learning_rate_warmstart reads ``_optimizer.learning_rate``."""
+    X, y = [[3, 2], [1, 6], [5, 6], [-2, -4]], [1, 1, 1, 0]
+    mlp = DeepMLPClassifier(
+        solver="sgd",
+        hidden_layer_sizes=4,
+        learning_rate="invscaling",
+        max_iter=1,
+        power_t=0.25,
+        warm_start=True,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        mlp.fit(X, y)
+        mlp.fit(X, y)
+    assert mlp._optimizer.learning_rate == 0.001 / pow(8 + 1, 0.25)
+
+
+def test_adaptive_rate_ends_below_its_floor():
+    clf = DeepMLPClassifier(tol=0.5, max_iter=3000, solver="sgd", learning_rate="adaptive")
+    clf.fit([[3, 2], [1, 6]], [1, 0])
+    assert clf.n_iter_ < 3000
+    assert clf._optimizer.learning_rate < 1e-6
+
+
+# -- scikit-learn's private gradient entry point --------------------------------------
+
+
+def test_loss_grad_lbfgs_matches_finite_differences():
+    """scikit-learn's test_gradient calls ``_loss_grad_lbfgs`` on a fitted MLP."""
+    X, y = X_IRIS[:10], Y_IRIS[:10] % 2
+    Y = LabelBinarizer().fit_transform(y)
+    mlp = DeepMLPClassifier(
+        hidden_layer_sizes=4, solver="lbfgs", max_iter=1, random_state=1
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        mlp.fit(X, y)
+    theta = np.hstack([p.ravel() for p in mlp.coefs_ + mlp.intercepts_])
+    value, grad = mlp._loss_grad_lbfgs(theta, X, Y, None, [], [], [], [])
+    numeric = np.empty_like(theta)
+    for i in range(theta.size):
+        step = np.zeros_like(theta)
+        step[i] = 1e-6
+        plus = mlp._loss_grad_lbfgs(theta + step, X, Y, None)[0]
+        minus = mlp._loss_grad_lbfgs(theta - step, X, Y, None)[0]
+        numeric[i] = (plus - minus) / 2e-6
+    assert_allclose(grad, numeric, rtol=1e-5, atol=1e-8)
+    assert value == pytest.approx(mlp._loss_grad_lbfgs(theta, X, Y, None)[0])
