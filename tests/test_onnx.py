@@ -278,3 +278,35 @@ def test_zipmap_gives_a_dict_per_sample():
     expected = model.predict_proba(X)
     for row, proba in zip(probabilities, expected):
         assert_allclose([row[label] for label in model.classes_], proba, rtol=1e-5)
+
+
+def _print_largest_differences():
+    """The largest differences to onnxruntime per configuration and dtype."""
+    print(
+        "| configuration | dtype | max abs diff | max rel diff, |y| >= 0.1 | labels |"
+    )
+    print("|---|---|---|---|---|")
+    for param in CONFIGURATIONS:
+        configuration = getattr(param, "values", [param])[0]
+        name = getattr(param, "id", None) or configuration.__name__
+        model, X = _fitted(configuration)
+        for dtype in DTYPES:
+            X_typed = X.astype(dtype)
+            predict, values = _expected_outputs(model)
+            outputs = _onnx_outputs(model, X_typed)
+            expected = values(X_typed)
+            difference = np.abs(outputs[-1] - expected)
+            large = np.abs(expected) >= 0.1
+            relative = np.max(difference[large] / np.abs(expected[large]))
+            labels = "-"
+            if len(outputs) == 2:
+                same = np.array_equal(outputs[0], predict(X_typed))
+                labels = "equal" if same else "DIFFER"
+            print(
+                f"| {name} | {dtype.__name__} | {difference.max():.1e} | "
+                f"{relative:.1e} | {labels} |"
+            )
+
+
+if __name__ == "__main__":  # python tests/test_onnx.py
+    _print_largest_differences()
