@@ -18,7 +18,9 @@ The outputs follow skl2onnx's conventions for classifiers: ``label``
 ``probabilities`` (``predict_proba``; a list of dicts unless the option
 ``zipmap=False`` is given). A step perceptron has no probabilities: its second
 output holds the decision scores, as two columns ``(-score, score)`` for two
-classes. A regressor's single output has shape (n_samples, n_outputs).
+classes. A regressor's single output has shape (n_samples, n_outputs). Given
+a DataFrame as the example input, skl2onnx makes one input per column; the
+converters put them back side by side.
 
 Examples
 --------
@@ -103,8 +105,18 @@ class _Graph:
         return name
 
     def input(self, operator):
-        """The operator's input in the graph's float type."""
-        return self.node("Cast", operator.inputs[0].full_name, to=self.float_type)
+        """The operator's input in the graph's float type.
+
+        An input per column (skl2onnx's translation of a DataFrame) is put
+        back together as one matrix.
+        """
+        columns = [
+            self.node("Cast", variable.full_name, to=self.float_type)
+            for variable in operator.inputs
+        ]
+        return (
+            columns[0] if len(columns) == 1 else self.node("Concat", *columns, axis=1)
+        )
 
 
 # -- hidden activations (a test fits and exports every key of ACTIVATIONS) ------
@@ -289,7 +301,9 @@ def _float_tensor_type(operator):
 
 def _classifier_shapes(operator):
     """Labels (n_samples,) or multilabel (n_samples, n_labels); one column per class."""
-    check_input_and_output_numbers(operator, input_count_range=1, output_count_range=2)
+    check_input_and_output_numbers(
+        operator, input_count_range=[1, None], output_count_range=2
+    )
     model = operator.raw_operator
     n_samples = operator.inputs[0].get_first_dimension()
     n_classes = len(model.classes_)
@@ -311,7 +325,9 @@ def _convert_deep_regressor(scope, operator, container):
 
 def _regressor_shapes(operator):
     """Predictions of shape (n_samples, n_outputs)."""
-    check_input_and_output_numbers(operator, input_count_range=1, output_count_range=1)
+    check_input_and_output_numbers(
+        operator, input_count_range=[1, None], output_count_range=1
+    )
     n_samples = operator.inputs[0].get_first_dimension()
     n_outputs = operator.raw_operator.n_outputs_
     operator.outputs[0].type = _float_tensor_type(operator)([n_samples, n_outputs])

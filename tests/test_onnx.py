@@ -280,6 +280,19 @@ def test_zipmap_gives_a_dict_per_sample():
         assert_allclose([row[label] for label in model.classes_], proba, rtol=1e-5)
 
 
+def test_a_dataframe_gives_one_input_per_column():
+    pd = pytest.importorskip("pandas")
+    X, y = _classification(3)
+    frame = pd.DataFrame(X.astype(np.float32), columns=[f"x{i}" for i in range(6)])
+    model = DeepMLPClassifier((4,), solver="lbfgs", max_iter=20).fit(frame, y)
+    onx = skl2onnx.to_onnx(model, frame[:1], options={"zipmap": False})
+    session = onnxruntime.InferenceSession(onx.SerializeToString())
+    columns = {name: frame[[name]].to_numpy() for name in frame.columns}
+    labels, proba = session.run(None, columns)
+    assert_array_equal(labels, model.predict(frame))
+    assert_allclose(proba, model.predict_proba(frame), **TOLERANCE[np.float32])
+
+
 def _print_largest_differences():
     """The largest differences to onnxruntime per configuration and dtype."""
     print(
