@@ -3,6 +3,7 @@
 from ._display import TrainingCurveDisplay
 from ._mlp import DeepMLPClassifier, DeepMLPRegressor
 from ._perceptron import PerceptronClassifier
+from ._trusted_types import skops_trusted_types
 
 __version__ = "0.1.0"
 
@@ -11,5 +12,6 @@ __all__ = [
     "DeepMLPRegressor",
     "PerceptronClassifier",
     "TrainingCurveDisplay",
+    "skops_trusted_types",
     "__version__",
 ]

@@ -66,6 +66,11 @@ def test_method_docstring(import_path):
     assert _errors(import_path, ignored) == []
 
 
+@pytest.mark.parametrize("import_path", ["skperceptron.skops_trusted_types"])
+def test_function_docstring(import_path):
+    assert _errors(import_path, IGNORED_EVERYWHERE) == []
+
+
 def test_the_usual_methods_are_validated():
     """A guard against ``_public_methods`` silently finding nothing.
 
