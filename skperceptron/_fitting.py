@@ -1,7 +1,9 @@
-"""Estimator-side glue around the core: data splits, solver set-up, outcomes.
+"""Estimator-side helpers around the core: data splits, solver set-up, outcomes.
 
-Everything here knows about scikit-learn (its validation helpers, warnings and
-splitters) so that the core does not have to.
+Plain functions of plain arguments (arrays, parameter dicts, training results),
+shared by the estimators. They know scikit-learn (its validation helpers,
+warnings and splitters) so that the core does not have to; none receives an
+estimator.
 """
 
 import warnings
@@ -12,13 +14,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.validation import _check_sample_weight
 
-from ._core import (
-    OPTIMIZERS,
-    make_schedule,
-    run_lbfgs,
-    run_minibatch,
-)
-
+from ._core import OPTIMIZERS, make_schedule
 
 # scikit-learn's words for a fit that cannot go on; its own tests match them
 NON_FINITE_WEIGHTS = (
@@ -57,9 +53,9 @@ def validate_sample_weight(sample_weight, X):
 
 
 def resolve_batch_size(batch_size, n_samples, auto_size):
-    """Resolve ``"auto"`` with ``auto_size(n_samples)``; clip larger sizes, warning."""
+    """Resolve ``"auto"`` as ``auto_size``; clip sizes beyond ``n_samples``, warning."""
     if batch_size == "auto":
-        return min(auto_size(n_samples), n_samples)
+        return min(auto_size, n_samples)
     if batch_size > n_samples:
         warnings.warn(
             f"Got batch_size={batch_size} larger than the {n_samples} training "
@@ -80,39 +76,38 @@ _SOLVER_HYPER_PARAMETERS = {
 _SGD_ONLY_SCHEDULES = ("invscaling", "adaptive")
 
 
-def make_mlp_optimizer(estimator, network):
-    """The optimizer named by an MLP's ``solver``, with its hyper-parameters.
+def make_mlp_optimizer(params, network):
+    """The optimizer named by ``params["solver"]``, with its hyper-parameters.
 
-    Decoupled weight decay (adamw) acts on the weights only, not the biases.
+    ``params`` are an MLP's parameters (``get_params()``). Decoupled weight
+    decay (adamw) acts on the weights only, not the biases.
     """
-    hyper = {
-        name: getattr(estimator, name)
-        for name in _SOLVER_HYPER_PARAMETERS[estimator.solver]
-    }
-    if estimator.solver == "adamw":
+    solver = params["solver"]
+    hyper = {name: params[name] for name in _SOLVER_HYPER_PARAMETERS[solver]}
+    if solver == "adamw":
         hyper["n_decayed"] = network.n_coefs
-    return OPTIMIZERS[estimator.solver](network.params.size, network.dtype, **hyper)
+    return OPTIMIZERS[solver](network.params.size, network.dtype, **hyper)
 
 
-def make_mlp_schedule(estimator):
-    """An MLP's learning-rate schedule.
+def make_mlp_schedule(params):
+    """An MLP's learning-rate schedule from its parameters (``get_params()``).
 
     scikit-learn's values keep its meaning ('invscaling' and 'adaptive' act on
     'sgd' only; other solvers run at a constant rate); 'cosine' and 'step'
     act on every stochastic solver, as does the warm-up.
     """
-    name = estimator.learning_rate
-    if name in _SGD_ONLY_SCHEDULES and estimator.solver != "sgd":
+    name = params["learning_rate"]
+    if name in _SGD_ONLY_SCHEDULES and params["solver"] != "sgd":
         name = "constant"
     return make_schedule(
         name,
-        estimator.learning_rate_init,
-        power_t=estimator.power_t,
-        max_epochs=estimator.max_iter,
-        learning_rate_min=estimator.learning_rate_min,
-        step_epochs=estimator.step_decay_epochs,
-        decay_factor=estimator.step_decay_factor,
-        warmup_epochs=estimator.warmup_epochs,
+        params["learning_rate_init"],
+        power_t=params["power_t"],
+        max_epochs=params["max_iter"],
+        learning_rate_min=params["learning_rate_min"],
+        step_epochs=params["step_decay_epochs"],
+        decay_factor=params["step_decay_factor"],
+        warmup_epochs=params["warmup_epochs"],
     )
 
 
@@ -138,17 +133,14 @@ def class_weighted(sample_weight, class_weight, classes, y, dtype):
     return weighted
 
 
-def split_validation(estimator, X, Y, sample_weight, rng, stratify):
-    """Hold out ``estimator.validation_fraction`` of the data for early stopping.
+def split_validation(X, Y, sample_weight, rng, validation_fraction, stratify):
+    """Hold out ``validation_fraction`` of the data for early stopping.
 
     ``stratify``, when not None, holds the labels whose proportions the
     split keeps.
     """
     arrays = (X, Y) if sample_weight is None else (X, Y, sample_weight)
-    held_out = (
-        f"of {X.shape[0]} samples with validation_fraction="
-        f"{estimator.validation_fraction}"
-    )
+    held_out = f"of {X.shape[0]} samples with validation_fraction={validation_fraction}"
     remedy = (
         "Increase 'validation_fraction' or the size of your dataset, or set "
         "early_stopping=False."
@@ -157,7 +149,7 @@ def split_validation(estimator, X, Y, sample_weight, rng, stratify):
         parts = train_test_split(
             *arrays,
             random_state=rng,
-            test_size=estimator.validation_fraction,
+            test_size=validation_fraction,
             stratify=stratify,
         )
     except ValueError as error:
@@ -184,87 +176,6 @@ def _check_split_weights(sample_weight, part):
         )
 
 
-def fit_stochastic(
-    estimator, network, X, Y, sample_weight, rng, incremental, validation_data=None
-):
-    """Mini-batch training of ``network`` with the estimator's settings.
-
-    The estimator supplies its pieces through ``_make_optimizer``,
-    ``_make_schedule``, ``_make_monitor``, ``_batches`` (a class of
-    ``_core.batches``), ``_auto_batch_size``, ``_stratify_validation``,
-    ``_decode_targets``, ``_output``, ``_score_output`` and ``_training_options``;
-    optimizer and schedule persist between ``partial_fit`` calls.
-    ``validation_data`` ``(X_val, Y_val, w_val)`` replaces the early-stopping
-    split when given.
-    """
-    if estimator.early_stopping and incremental:
-        raise ValueError("partial_fit does not support early_stopping=True")
-    if not incremental or not hasattr(estimator, "_optimizer"):
-        estimator._optimizer = estimator._make_optimizer(network)
-        estimator._schedule = estimator._make_schedule()
-    validation = None
-    if estimator.early_stopping:
-        if validation_data is None:
-            stratify = estimator._stratify_validation(Y)
-            (X, Y, sample_weight), validation_data = split_validation(
-                estimator, X, Y, sample_weight, rng, stratify
-            )
-        validation = make_validation(estimator, network, *validation_data)
-    batch_size = resolve_batch_size(
-        estimator.batch_size, X.shape[0], estimator._auto_batch_size
-    )
-    monitor = estimator._make_monitor(network, one_batch=batch_size >= X.shape[0])
-    batches = estimator._batches(
-        X, Y, sample_weight, batch_size, rng if estimator.shuffle else None
-    )
-    result = run_minibatch(
-        network,
-        estimator._optimizer,
-        estimator._schedule,
-        monitor,
-        batches,
-        max_iter=1 if incremental else estimator.max_iter,
-        validation=validation,
-        n_samples_seen=estimator.t_,
-        verbose=estimator.verbose,
-        **estimator._training_options(network, rng, X, Y),
-    )
-    return result, monitor
-
-
-def make_validation(estimator, network, X_val, Y_val, w_val):
-    """A callable returning the validation score and data loss of the network.
-
-    The loss is the data loss J without the penalty, weighted by ``w_val``.
-    """
-    y_val = estimator._decode_targets(Y_val)
-    weights = None if w_val is None else w_val / w_val.sum()
-
-    def validation_metrics():
-        with np.errstate(all="ignore"):  # huge outputs score nan, quietly
-            output = estimator._output(X_val)  # one forward pass serves both
-            return {
-                "validation_loss": float(network.loss.value(Y_val, output, weights)),
-                "validation_score": estimator._score_output(output, y_val, w_val),
-            }
-
-    return validation_metrics
-
-
-def fit_lbfgs(estimator, network, X, Y, sample_weight):
-    """Full-batch L-BFGS training of ``network``."""
-    return run_lbfgs(
-        network,
-        X,
-        Y,
-        sample_weight,
-        max_iter=estimator.max_iter,
-        max_fun=estimator.max_fun,
-        tol=estimator.tol,
-        verbose=bool(estimator.verbose),
-    )
-
-
 def warn_if_interrupted(result):
     """Warn that Ctrl-C cut training short; return True when it did."""
     if result.interrupted:
@@ -275,20 +186,20 @@ def warn_if_interrupted(result):
     return result.interrupted
 
 
-def warn_if_not_converged(estimator, result, incremental):
+def warn_if_not_converged(solver, max_iter, result, incremental):
     """Warn as scikit-learn's MLP does when the iteration budget ran out."""
     if warn_if_interrupted(result) or incremental or result.diverged:
         return
-    if estimator.solver == "lbfgs" and not result.converged:
+    if solver == "lbfgs" and not result.converged:
         warnings.warn(
             f"lbfgs failed to converge after {result.n_iter} iteration(s): "
-            f"{result.message}. Increase max_iter (now {estimator.max_iter}) "
+            f"{result.message}. Increase max_iter (now {max_iter}) "
             "or max_fun, or scale the data (e.g. with StandardScaler).",
             ConvergenceWarning,
         )
-    elif estimator.solver != "lbfgs" and result.n_iter == estimator.max_iter:
+    elif solver != "lbfgs" and result.n_iter == max_iter:
         warnings.warn(
-            f"Stochastic Optimizer: Maximum iterations ({estimator.max_iter}) "
+            f"Stochastic Optimizer: Maximum iterations ({max_iter}) "
             "reached and the optimization hasn't converged yet.",
             ConvergenceWarning,
         )

@@ -44,6 +44,7 @@ from . import _convert
 from ._callbacks import CallbackSupportMixin, EpochCallbacks
 from ._core import (
     ACTIVATIONS,
+    HIGHER_IS_BETTER,
     INITIALIZERS,
     LOSSES,
     OPTIMIZERS,
@@ -51,18 +52,22 @@ from ._core import (
     Network,
     NoImprovement,
     SampleShuffledBatches,
+    TrainingRun,
+    Validation,
     predict_output,
+    run_lbfgs,
+    run_minibatch,
 )
 from ._docstrings import fill_doc
 from ._fitting import (
     class_weighted,
-    fit_lbfgs,
-    fit_stochastic,
     make_mlp_optimizer,
     make_mlp_schedule,
     raise_diverged,
-    warn_diverged,
+    resolve_batch_size,
+    split_validation,
     validate_sample_weight,
+    warn_diverged,
     warn_if_not_converged,
 )
 from ._persistence import VersionedPickleMixin
@@ -76,6 +81,13 @@ def _stochastic_solver(estimator):
         )
     return True
 
+
+# the metric early stopping (or not) watches -> the attribute holding its best
+_BEST_OF_METRIC = {
+    "loss": "best_loss_",
+    "validation_score": "best_validation_score_",
+    "validation_loss": "best_validation_loss_",
+}
 
 # Inputs up to this many rows skip chunking, and may skip full validation.
 _SMALL_INPUT_ROWS = 1000
@@ -102,14 +114,6 @@ def _is_small_ready_array(estimator, X):
 
 class _BaseDeepMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
     """Parameters, fit skeleton and forward pass shared by both deep estimators."""
-
-    # a new permutation every epoch, drawn as scikit-learn's MLP draws it
-    _batches = SampleShuffledBatches
-
-    @staticmethod
-    def _auto_batch_size(n_samples):
-        """scikit-learn's MLP default: batches of 200 samples."""
-        return 200
 
     _parameter_constraints: dict = {
         "hidden_layer_sizes": [
@@ -210,13 +214,6 @@ class _BaseDeepMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
             )
         return rates
 
-    def _network_options(self, n_hidden):
-        """Keyword arguments of ``Network`` beyond the layer sizes and loss."""
-        return dict(
-            dropout=self._dropout_rates(n_hidden),
-            loss_params=self._loss_params(),
-        )
-
     def _loss_params(self):
         return None
 
@@ -240,35 +237,74 @@ class _BaseDeepMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         sample_weight = self._sample_weight(sample_weight, X, Y, incremental)
         validation_data = self._validate_validation_data(Y, *validation_data)
         rng = check_random_state(self.random_state)
-        layer_units = [X.shape[1], *hidden_sizes, Y.shape[1]]
         if first_pass:
-            self._initialize(layer_units, X.dtype, rng)
-        network = self._build_network(layer_units, X.dtype)
-        if (
-            self.early_stopping
-            and self.solver in OPTIMIZERS
-            and not hasattr(self, "_best_params")
-        ):
-            # restored if no epoch beats it: a fresh start, or a model
-            # converted from scikit-learn
-            self._best_params = network.params.copy()
+            self.out_activation_ = self._output_activation(Y)
+        layer_units = [X.shape[1], *hidden_sizes, Y.shape[1]]
+        network = self._network(layer_units, X.dtype, first_pass)
+        if first_pass:
+            self._reset_fitted_state(network, rng)
+        self.coefs_, self.intercepts_ = network.coefs, network.intercepts
         start_params = network.params.copy()  # put back if the fit diverges early
         if self.solver == "lbfgs":
-            result, monitor = fit_lbfgs(self, network, X, Y, sample_weight), None
-        else:
-            result, monitor = fit_stochastic(
-                self,
+            result = run_lbfgs(
                 network,
                 X,
                 Y,
                 sample_weight,
-                rng,
-                incremental,
-                validation_data=validation_data,
+                max_iter=self.max_iter,
+                max_fun=self.max_fun,
+                tol=self.tol,
+                verbose=bool(self.verbose),
             )
-        self._store_result(network, result, monitor)
+            monitor = None
+        else:
+            run = self._training_run(
+                network, X, Y, sample_weight, rng, incremental, validation_data
+            )
+            result, monitor = run_minibatch(run), run.monitor
+        self._store_result(result, monitor)
         self._settle_outcome(network, result, start_params, X, incremental)
         return self
+
+    def _training_run(
+        self, network, X, Y, sample_weight, rng, incremental, validation_data
+    ):
+        """Describe the mini-batch run: the one place the estimator sets it up.
+
+        Optimizer and schedule persist on the estimator between partial_fit
+        calls, as in scikit-learn. The random draws keep scikit-learn's order:
+        the weights (already drawn), the early-stopping split, the shuffles.
+        """
+        params = self.get_params()
+        if not incremental or not hasattr(self, "_optimizer"):
+            self._optimizer = make_mlp_optimizer(params, network)
+            self._schedule = make_mlp_schedule(params)
+        if self.early_stopping and validation_data is None:
+            (X, Y, sample_weight), validation_data = split_validation(
+                X,
+                Y,
+                sample_weight,
+                rng,
+                self.validation_fraction,
+                stratify=self._stratify_validation(Y),
+            )
+        batch_size = resolve_batch_size(self.batch_size, X.shape[0], 200)
+        return TrainingRun(
+            network=network,
+            optimizer=self._optimizer,
+            schedule=self._schedule,
+            monitor=self._monitor(network),
+            batches=SampleShuffledBatches(
+                X, Y, sample_weight, batch_size, rng if self.shuffle else None
+            ),
+            max_epochs=1 if incremental else self.max_iter,
+            validation=self._validation(validation_data),
+            n_samples_seen=self.t_,
+            max_grad_norm=self.max_grad_norm,
+            dropout_rng=rng if network.dropout is not None else None,
+            observer=EpochCallbacks.for_estimator(self, X, Y),
+            verbose=self.verbose,
+        )
 
     def _settle_outcome(self, network, result, start_params, X, incremental):
         """Warn or raise as the fit ended; never keep non-finite training outputs.
@@ -299,20 +335,19 @@ class _BaseDeepMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
                 else "the network's outputs on the training data are not finite"
             )
             raise_diverged(message, advice)
-        warn_if_not_converged(self, result, incremental)
+        warn_if_not_converged(self.solver, self.max_iter, result, incremental)
 
     def _has_finite_outputs(self, network, X):
         """Whether the weights and their outputs on ``X`` are all finite."""
         if not np.isfinite(network.params).all():
             return False
         with np.errstate(all="ignore"):
-            return bool(np.isfinite(self._forward_pass_fast(X, check_input=False)).all())
+            outputs = self._forward_pass_fast(X, check_input=False)
+        return bool(np.isfinite(outputs).all())
 
     def _divergence_advice(self):
         if self.solver == "lbfgs":  # L-BFGS has no learning rate to lower
-            return (
-                "Scale the inputs (e.g. with StandardScaler) or increase alpha."
-            )
+            return "Scale the inputs (e.g. with StandardScaler) or increase alpha."
         return (
             f"Lower the learning rate (learning_rate_init={self.learning_rate_init!r}"
             f" with solver={self.solver!r}), increase alpha, or scale the inputs "
@@ -329,55 +364,12 @@ class _BaseDeepMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
             self.validation_scores_.append(np.nan)
             self.validation_loss_curve_.append(np.nan)
 
-    def _initialize(self, layer_units, dtype, rng):
-        """Fresh fitted state and initial weights, as on a first call to fit."""
-        self.n_iter_, self.t_ = 0, 0
-        self.n_outputs_ = layer_units[-1]
-        self.n_layers_ = len(layer_units)
-        self.out_activation_ = LOSSES[self._loss_name()].link_name
-        n_hidden = len(layer_units) - 2
-        network = Network(
-            layer_units,
-            self._hidden_activations(n_hidden),
-            self._loss_name(),
-            dtype,
-            **self._network_options(n_hidden),
-        )
-        network.initialize(rng, self.weight_init)
-        self.coefs_, self.intercepts_ = network.coefs, network.intercepts
-        self.__dict__.pop("_best_params", None)
-        for name in (
-            "loss_curve_",
-            "best_loss_",
-            "validation_scores_",
-            "best_validation_score_",
-            "validation_loss_curve_",
-            "best_validation_loss_",
-            "history_",
-            "best_epoch_",
-        ):
-            self.__dict__.pop(name, None)
-        self.__dict__.pop("_optimizer", None)
-        if self.solver in OPTIMIZERS:
-            self.loss_curve_ = []
-            self._no_improvement_count = 0
-            self.validation_scores_ = [] if self.early_stopping else None
-            self.best_validation_score_ = -np.inf if self.early_stopping else None
-            self.validation_loss_curve_ = [] if self.early_stopping else None
-            self.best_validation_loss_ = np.inf if self.early_stopping else None
-            self.best_loss_ = None if self.early_stopping else np.inf
-            self.history_ = {}
-            self.best_epoch_ = None
+    def _network(self, layer_units, dtype, first_pass):
+        """The core network of this architecture, holding the fitted weights.
 
-    def _build_network(self, layer_units, dtype):
-        """A core network holding the current weights; coefs_ become its views."""
-        fitted_units = [self.coefs_[0].shape[0]] + [W.shape[1] for W in self.coefs_]
-        if fitted_units != layer_units:
-            raise ValueError(
-                f"The network shape {layer_units} does not match the fitted one "
-                f"{fitted_units}: with warm_start or partial_fit, keep "
-                "hidden_layer_sizes and the data's width and outputs unchanged."
-            )
+        On a first fit its weights are zeros, for ``_reset_fitted_state`` to
+        draw; otherwise they are the fitted ones, of the same shapes.
+        """
         n_hidden = len(layer_units) - 2
         network = Network(
             layer_units,
@@ -385,46 +377,94 @@ class _BaseDeepMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
             self._loss_name(),
             dtype,
             alpha=self.alpha,
-            **self._network_options(n_hidden),
+            dropout=self._dropout_rates(n_hidden),
+            loss_params=self._loss_params(),
         )
+        if first_pass:
+            return network
+        fitted_units = [self.coefs_[0].shape[0]] + [W.shape[1] for W in self.coefs_]
+        if fitted_units != layer_units:
+            raise ValueError(
+                f"The network shape {layer_units} does not match the fitted one "
+                f"{fitted_units}: with warm_start or partial_fit, keep "
+                "hidden_layer_sizes and the data's width and outputs unchanged."
+            )
         network.set_weights(self.coefs_, self.intercepts_)
-        self.coefs_, self.intercepts_ = network.coefs, network.intercepts
         return network
 
-    def _make_optimizer(self, network):
-        return make_mlp_optimizer(self, network)
+    # fitted attributes that only some ways of fitting set
+    _CONDITIONAL_ATTRIBUTES = (
+        "loss_curve_",
+        "best_loss_",
+        "validation_scores_",
+        "best_validation_score_",
+        "validation_loss_curve_",
+        "best_validation_loss_",
+        "history_",
+        "best_epoch_",
+        "_best_params",
+        "_optimizer",
+    )
 
-    def _training_options(self, network, rng, X, Y):
-        """Extras of the mini-batch loop: metric, clipping, dropout, callbacks."""
-        return dict(
-            monitored=f"validation_{self.early_stopping_metric}",
-            max_grad_norm=self.max_grad_norm,
-            dropout_rng=rng if network.dropout is not None else None,
-            observer=EpochCallbacks.for_estimator(self, X, Y),
-        )
-
-    def _output(self, X):
-        """Network output (through the link) for already validated ``X``."""
-        return self._forward_pass_fast(X, check_input=False)
-
-    def _make_schedule(self):
-        return make_mlp_schedule(self)
-
-    def _make_monitor(self, network, one_batch):
-        """Progress monitor resuming the counts of earlier warm or partial fits."""
-        if not self.early_stopping:
-            best, higher_is_better = self.best_loss_, False
-        elif self.early_stopping_metric == "score":
-            best, higher_is_better = self.best_validation_score_, True
+    def _reset_fitted_state(self, network, rng):
+        """Fresh fitted state and initial weights, as on a first call to fit."""
+        network.initialize(rng, self.weight_init)
+        self.n_iter_, self.t_ = 0, 0
+        self.n_outputs_ = network.layer_units[-1]
+        self.n_layers_ = len(network.layer_units)
+        for name in self._CONDITIONAL_ATTRIBUTES:
+            self.__dict__.pop(name, None)
+        if self.solver == "lbfgs":
+            return
+        self.loss_curve_, self.history_, self.best_epoch_ = [], {}, None
+        self._no_improvement_count = 0
+        if self.early_stopping:
+            self.validation_scores_, self.validation_loss_curve_ = [], []
+            self.best_validation_score_, self.best_validation_loss_ = -np.inf, np.inf
+            self.best_loss_ = None
         else:
-            best, higher_is_better = self.best_validation_loss_, False
+            self.validation_scores_ = self.validation_loss_curve_ = None
+            self.best_validation_score_ = self.best_validation_loss_ = None
+            self.best_loss_ = np.inf
+
+    def _monitored_metric(self):
+        if not self.early_stopping:
+            return "loss"
+        return f"validation_{self.early_stopping_metric}"
+
+    def _monitor(self, network):
+        """Progress monitor resuming the counts of earlier warm or partial fits.
+
+        With early stopping it starts from the best weights so far (the
+        initial ones on a fresh start, or a model converted from
+        scikit-learn), restored if no epoch of this run beats them.
+        """
+        metric = self._monitored_metric()
+        best_params = None
+        if self.early_stopping:
+            best_params = getattr(self, "_best_params", None)
+            if best_params is None:
+                best_params = network.params.copy()
         return NoImprovement(
             self.tol,
             self.n_iter_no_change,
-            higher_is_better=higher_is_better,
-            best=best,
+            metric=metric,
+            best=getattr(self, _BEST_OF_METRIC[metric]),
             count=self._no_improvement_count,
+            best_params=best_params,
         )
+
+    def _validation(self, validation_data):
+        """The held-out data as the core scores it, or None."""
+        if validation_data is None:
+            return None
+        X_val, Y_val, w_val = validation_data
+        y_val = self._decode_targets(Y_val)
+
+        def score(output, sample_weight):
+            return self._score_output(output, y_val, sample_weight)
+
+        return Validation(X_val, Y_val, w_val, score)
 
     def _stratify_validation(self, Y):
         """Labels stratifying the early-stopping split, or None.
@@ -433,7 +473,7 @@ class _BaseDeepMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         """
         return Y.astype(bool) if is_classifier(self) and Y.shape[1] == 1 else None
 
-    def _store_result(self, network, result, monitor):
+    def _store_result(self, result, monitor):
         self.n_iter_ = result.n_iter
         self.loss_ = result.loss
         if monitor is None:  # lbfgs
@@ -444,31 +484,20 @@ class _BaseDeepMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         for key, values in result.history.items():
             history.setdefault(key, []).extend(values)
         self._no_improvement_count = monitor.count
+        setattr(self, _BEST_OF_METRIC[monitor.metric], monitor.best)
         self.best_epoch_ = self._best_epoch()
-        if not self.early_stopping:
-            self.best_loss_ = monitor.best
-            return
-        self.validation_scores_.extend(result.validation_scores)
-        self.validation_loss_curve_.extend(result.validation_losses)
-        if self.early_stopping_metric == "score":
-            self.best_validation_score_ = monitor.best
-        else:
-            self.best_validation_loss_ = monitor.best
-        if monitor.best_params is not None:
+        if self.early_stopping:
+            self.validation_scores_.extend(result.validation_scores)
+            self.validation_loss_curve_.extend(result.validation_losses)
             self._best_params = monitor.best_params
-        if hasattr(self, "_best_params"):
-            network.params[...] = self._best_params
 
     def _best_epoch(self):
         """1-based epoch of the best monitored value over the whole history."""
-        if not self.early_stopping:
-            curve, sign = self.history_.get("loss", []), -1.0
-        elif self.early_stopping_metric == "score":
-            curve, sign = self.history_.get("validation_score", []), 1.0
-        else:
-            curve, sign = self.history_.get("validation_loss", []), -1.0
+        metric = self._monitored_metric()
+        curve = self.history_.get(metric, [])
         if not curve:
             return None
+        sign = 1.0 if HIGHER_IS_BETTER[metric] else -1.0
         return int(np.argmax(sign * np.asarray(curve))) + 1
 
     def _sample_weight(self, sample_weight, X, Y, incremental):
@@ -524,7 +553,7 @@ class _BaseDeepMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         work buffers of scikit-learn's signature are accepted and unused.
         """
         layer_units = [self.coefs_[0].shape[0]] + [W.shape[1] for W in self.coefs_]
-        network = self._build_network(layer_units, np.asarray(X).dtype)
+        network = self._network(layer_units, np.asarray(X).dtype, first_pass=False)
         network.params[...] = packed_params
         loss = network.loss_and_gradient(X, Y, sample_weight)
         return loss, network.grads.copy()
@@ -808,10 +837,9 @@ class DeepMLPClassifier(ClassifierMixin, _BaseDeepMLP):
     def _loss_name(self):
         return "log_loss" if self.out_activation_ == "softmax" else "binary_log_loss"
 
-    def _initialize(self, layer_units, dtype, rng):
+    def _output_activation(self, Y):
         multiclass = self._label_binarizer.y_type_ == "multiclass"
-        self.out_activation_ = "softmax" if multiclass else "logistic"
-        super()._initialize(layer_units, dtype, rng)
+        return "softmax" if multiclass else "logistic"
 
     def _validate_input(self, X, y, incremental, reset):
         X, y = validate_data(
@@ -1140,6 +1168,9 @@ class DeepMLPRegressor(RegressorMixin, _BaseDeepMLP):
 
     def _loss_params(self):
         return {"delta": self.huber_delta} if self.loss == "huber" else None
+
+    def _output_activation(self, Y):
+        return LOSSES[self.loss].link_name
 
     def _validation_targets(self, y_val):
         y_val = check_array(

@@ -28,7 +28,6 @@ from sklearn.utils.multiclass import (
 from sklearn.utils.validation import validate_data
 
 from ._core import (
-    LOSSES,
     OPTIMIZERS,
     PENALTIES,
     SCHEDULES,
@@ -36,11 +35,15 @@ from ._core import (
     Network,
     NoImprovement,
     SampleShuffledBatches,
+    TrainingRun,
+    Validation,
+    run_minibatch,
 )
 from ._fitting import (
     class_weighted,
-    fit_stochastic,
     raise_diverged,
+    resolve_batch_size,
+    split_validation,
     validate_sample_weight,
     warn_if_interrupted,
     warn_max_iter_reached,
@@ -287,67 +290,73 @@ class PerceptronClassifier(
     # rows from which shuffling once beats gathering every batch
     _block_shuffle_from = 10_000
 
-    def _batches(self, X, Y, sample_weight, batch_size, rng):
-        """Per-epoch sample shuffling, or block shuffling for large data.
+    def _training_run(self, network, X, Y, sample_weight, rng, incremental):
+        """Describe the mini-batch run: plain SGD steps at the constant ``eta0``.
 
         On large data a neuron this small spends more time moving shuffled rows
         than computing, so the rows are shuffled once and each epoch moves the
-        batch boundaries and their order instead.
+        batch boundaries and their order instead. Optimizer and schedule
+        persist on the estimator between partial_fit calls.
         """
+        if not incremental or not hasattr(self, "_optimizer"):
+            self._optimizer = OPTIMIZERS["sgd"](
+                network.params.size, network.dtype, momentum=0.0
+            )
+            self._schedule = SCHEDULES["constant"](self.eta0)
+        validation = None
+        if self.early_stopping:
+            (X, Y, sample_weight), validation_data = split_validation(
+                X, Y, sample_weight, rng, self.validation_fraction, stratify=Y
+            )
+            validation = self._validation(*validation_data)
+        batch_size = resolve_batch_size(
+            self.batch_size, X.shape[0], int(np.clip(X.shape[0] // 1000, 8, 256))
+        )
         large = X.shape[0] >= self._block_shuffle_from
-        kind = BlockShuffledBatches if large else SampleShuffledBatches
-        return kind(X, Y, sample_weight, batch_size, rng)
-
-    @staticmethod
-    def _auto_batch_size(n_samples):
-        """About a thousand steps per epoch, in batches of 8 to 256 samples."""
-        return int(np.clip(n_samples // 1000, 8, 256))
-
-    # -- the pieces the shared mini-batch loop asks for -------------------------
-
-    def _make_optimizer(self, network):
-        return OPTIMIZERS["sgd"](
-            network.params.size, network.dtype, momentum=0.0, nesterovs_momentum=False
+        batches = BlockShuffledBatches if large else SampleShuffledBatches
+        return TrainingRun(
+            network=network,
+            optimizer=self._optimizer,
+            schedule=self._schedule,
+            monitor=self._monitor(network, one_batch=batch_size >= X.shape[0]),
+            batches=batches(
+                X, Y, sample_weight, batch_size, rng if self.shuffle else None
+            ),
+            max_epochs=1 if incremental else self.max_iter,
+            validation=validation,
+            verbose=self.verbose,
         )
 
-    def _training_options(self, network, rng, X, Y):
-        """No dropout, clipping or other extras: plain mini-batch steps."""
-        return {}
-
-    def _make_schedule(self):
-        return SCHEDULES["constant"](self.eta0)
-
-    def _make_monitor(self, network, one_batch):
+    def _monitor(self, network, one_batch):
         """Stop after ``n_iter_no_change`` epochs without progress (tol=None: never).
 
         A training-loss monitor ignores a first epoch that is one batch from
         all-zero weights: its perceptron criterion is a meaningless 0.
         """
-        untrained = one_batch and not network.params.any()
+        metric = "validation_score" if self.early_stopping else "loss"
         if self.tol is None:
-            return NoImprovement(0.0, np.inf, higher_is_better=self.early_stopping)
+            return NoImprovement(0.0, np.inf, metric=metric)
+        untrained = one_batch and not network.params.any()
         # scikit-learn's SGD stops when the count reaches n_iter_no_change
         return NoImprovement(
             self.tol,
             self.n_iter_no_change - 1,
-            higher_is_better=self.early_stopping,
+            metric=metric,
             skip_first=untrained and not self.early_stopping,
         )
 
-    def _stratify_validation(self, Y):
-        return Y
+    def _validation(self, X_val, Y_val, w_val):
+        """The held-out data, scored by accuracy."""
+        y_val = self._decode_targets(Y_val)
+
+        def accuracy(output, sample_weight):
+            y_pred = self._decode_targets(output)
+            return float(np.average(y_pred == y_val, weights=sample_weight))
+
+        return Validation(X_val, Y_val, w_val, accuracy)
 
     def _decode_targets(self, Y):
         return self._label_binarizer.inverse_transform(Y)
-
-    def _output(self, X):
-        """Network output (scores through the link) for already validated ``X``."""
-        return LOSSES[self._loss_name()].link(self._decision(X))
-
-    def _score_output(self, output, y, sample_weight=None):
-        """Accuracy of the network ``output`` (scores through the link)."""
-        y_pred = self._decode_targets(output)
-        return float(np.average(y_pred == y, weights=sample_weight))
 
     # -- fitting --------------------------------------------------------------------
 
@@ -477,11 +486,8 @@ class PerceptronClassifier(
         network = self._build_network(coef, intercept, X.dtype)
         start_params = network.params.copy()
         rng = check_random_state(self.random_state)
-        result, monitor = fit_stochastic(
-            self, network, X, Y, sample_weight, rng, incremental
-        )
-        if monitor.best_params is not None:
-            network.params[...] = monitor.best_params
+        run = self._training_run(network, X, Y, sample_weight, rng, incremental)
+        result = run_minibatch(run)
         self._store_result(result, X.shape[0])
         if result.diverged:
             if not np.isfinite(network.params).all():
@@ -555,6 +561,8 @@ class PerceptronClassifier(
         # scikit-learn validates partial_fit's parameters on the first call
         # only; a set_params between calls would otherwise go unchecked
         self._validate_params()
+        if self.early_stopping:
+            raise ValueError("partial_fit does not support early_stopping=True")
         if self.class_weight == "balanced":
             raise ValueError(
                 "class_weight='balanced' is not supported by partial_fit: the class "

@@ -5,6 +5,7 @@ estimator can run the same code, the test runs both and compares.
 """
 
 import re
+import sys
 import warnings
 
 import numpy as np
@@ -16,7 +17,6 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.preprocessing import LabelBinarizer
 
 from skperceptron import DeepMLPClassifier, DeepMLPRegressor, PerceptronClassifier
-from skperceptron import _fitting
 from skperceptron._fitting import NON_FINITE_WEIGHTS, DivergenceWarning
 
 X_IRIS, Y_IRIS = load_iris(return_X_y=True)
@@ -166,7 +166,8 @@ def test_all_zero_weights_in_a_split_side_are_refused_clearly(
 
 def _held_out_rows(estimator, X, y, monkeypatch):
     """Mask of the rows of ``X`` that the early-stopping split holds out."""
-    split = _fitting.split_validation
+    module = sys.modules[type(estimator).__module__]  # where it is called from
+    split = module.split_validation
     seen = {}
 
     def spy(*args, **kwargs):
@@ -174,7 +175,7 @@ def _held_out_rows(estimator, X, y, monkeypatch):
         seen["X_val"] = validation[0]
         return train, validation
 
-    monkeypatch.setattr(_fitting, "split_validation", spy)
+    monkeypatch.setattr(module, "split_validation", spy)
     estimator.set_params(max_iter=1).fit(X, y, sample_weight=np.ones(len(y)))
     monkeypatch.undo()
     return np.array([(seen["X_val"] == row).all(axis=1).any() for row in X])

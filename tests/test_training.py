@@ -13,6 +13,7 @@ from skperceptron._core import (
     Network,
     NoImprovement,
     SampleShuffledBatches,
+    TrainingRun,
     run_lbfgs,
     run_minibatch,
 )
@@ -50,16 +51,28 @@ def train(
     **options,
 ):
     """``run_minibatch`` with SGD and small defaults; ``options`` pass through."""
-    options.setdefault("max_iter", 20)
+    options.setdefault("max_epochs", options.pop("max_iter", 20))
     rng = np.random.RandomState(seed) if options.pop("shuffle", True) else None
-    return run_minibatch(
-        network,
-        OPTIMIZERS["sgd"](network.params.size, network.dtype),
-        schedule or SCHEDULES["constant"](learning_rate),
-        monitor or NoImprovement(1e-4, 5, higher_is_better=False),
-        SampleShuffledBatches(X, Y, None, batch_size, rng),
+    run = TrainingRun(
+        network=network,
+        optimizer=options.pop("optimizer", None)
+        or OPTIMIZERS["sgd"](network.params.size, network.dtype),
+        schedule=schedule or SCHEDULES["constant"](learning_rate),
+        monitor=monitor or NoImprovement(1e-4, 5, metric="loss"),
+        batches=SampleShuffledBatches(X, Y, None, batch_size, rng),
         **options,
     )
+    return run_minibatch(run)
+
+
+class ScriptedValidation:
+    """Stands in for ``Validation``: returns scripted metrics, epoch by epoch."""
+
+    def __init__(self, metrics):
+        self.metrics_of_epoch = iter(metrics)
+
+    def metrics(self, network):
+        return next(self.metrics_of_epoch)
 
 
 class CountingOptimizer:
@@ -224,7 +237,7 @@ def test_without_shuffle_the_seed_does_not_matter():
 
 def test_constant_rate_stops_on_a_loss_plateau():
     X, Y = make_problem()
-    monitor = NoImprovement(1e9, 2, higher_is_better=False)  # nothing is enough
+    monitor = NoImprovement(1e9, 2, metric="loss")  # nothing is enough
     result = train(make_network(), X, Y, monitor=monitor, max_iter=50)
     # epoch 1 sets the best; epochs 2, 3, 4 count; 3 > 2 stops
     assert result.n_iter == 4
@@ -235,7 +248,7 @@ def test_constant_rate_stops_on_a_loss_plateau():
 def test_adaptive_rate_is_lowered_on_each_plateau_until_the_floor():
     X, Y = make_problem()
     schedule = SCHEDULES["adaptive"](1e-3)
-    monitor = NoImprovement(1e9, 1, higher_is_better=False)
+    monitor = NoImprovement(1e9, 1, metric="loss")
     result = train(
         make_network(), X, Y, schedule=schedule, monitor=monitor, max_iter=50
     )
@@ -247,7 +260,7 @@ def test_adaptive_rate_is_lowered_on_each_plateau_until_the_floor():
 
 def test_max_iter_reached_is_not_convergence():
     X, Y = make_problem()
-    monitor = NoImprovement(0.0, 100, higher_is_better=False)
+    monitor = NoImprovement(0.0, 100, metric="loss")
     result = train(make_network(), X, Y, monitor=monitor, max_iter=3)
     assert result.n_iter == 3
     assert not result.converged and result.message == ""
@@ -256,7 +269,7 @@ def test_max_iter_reached_is_not_convergence():
 def test_samples_seen_accumulate_and_drive_invscaling():
     X, Y = make_problem()
     schedule = SCHEDULES["invscaling"](0.05, power_t=0.5)
-    monitor = NoImprovement(0.0, 100, higher_is_better=False)
+    monitor = NoImprovement(0.0, 100, metric="loss")
     result = train(
         make_network(),
         X,
@@ -278,39 +291,34 @@ def test_validation_score_drives_stopping_and_keeps_the_best_params():
     scripted_scores = iter([0.2, 0.6, 0.4, 0.5, 0.55, 0.9])
     params_when_scored = []
 
-    def validation():
-        params_when_scored.append(network.params.copy())
-        score = next(scripted_scores)
-        return {"validation_score": score, "validation_loss": 1.0 - score}
+    class Validation:
+        def metrics(self, scored_network):
+            params_when_scored.append(scored_network.params.copy())
+            score = next(scripted_scores)
+            return {"validation_score": score, "validation_loss": 1.0 - score}
 
-    monitor = NoImprovement(0.0, 2, higher_is_better=True)
-    result = train(network, X, Y, monitor=monitor, validation=validation, max_iter=50)
+    monitor = NoImprovement(0.0, 2, metric="validation_score")
+    result = train(
+        network, X, Y, monitor=monitor, validation=Validation(), max_iter=50
+    )
     assert result.n_iter == 5  # 0.4, 0.5, 0.55 all miss the best 0.6
     assert result.validation_scores == [0.2, 0.6, 0.4, 0.5, 0.55]
     assert result.validation_losses == pytest.approx([0.8, 0.4, 0.6, 0.5, 0.45])
     assert result.history["validation_score"] == result.validation_scores
     assert "Validation score did not improve" in result.message
     assert_array_equal(monitor.best_params, params_when_scored[1])
+    assert_array_equal(network.params, params_when_scored[1])  # restored
 
 
 def test_validation_loss_can_drive_stopping():
     X, Y = make_problem()
     network = make_network()
-    scripted_losses = iter([0.9, 0.5, 0.7, 0.6, 0.55, 0.1])
-
-    def validation():
-        return {"validation_score": 0.0, "validation_loss": next(scripted_losses)}
-
-    monitor = NoImprovement(0.0, 2, higher_is_better=False)
-    result = train(
-        network,
-        X,
-        Y,
-        monitor=monitor,
-        validation=validation,
-        monitored="validation_loss",
-        max_iter=50,
+    validation = ScriptedValidation(
+        {"validation_score": 0.0, "validation_loss": loss}
+        for loss in [0.9, 0.5, 0.7, 0.6, 0.55, 0.1]
     )
+    monitor = NoImprovement(0.0, 2, metric="validation_loss")
+    result = train(network, X, Y, monitor=monitor, validation=validation, max_iter=50)
     assert result.n_iter == 5
     assert monitor.best == 0.5
     assert "Validation loss did not improve" in result.message

@@ -20,11 +20,18 @@ from .network import Network, predict_output
 from .optimizers import OPTIMIZERS
 from .penalties import PENALTIES
 from .schedules import SCHEDULES, make_schedule
-from .stopping import NoImprovement
-from .training import TrainingResult, run_lbfgs, run_minibatch
+from .stopping import HIGHER_IS_BETTER, NoImprovement
+from .training import (
+    TrainingResult,
+    TrainingRun,
+    Validation,
+    run_lbfgs,
+    run_minibatch,
+)
 
 __all__ = [
     "ACTIVATIONS",
+    "HIGHER_IS_BETTER",
     "INITIALIZERS",
     "LOSSES",
     "OPTIMIZERS",
@@ -35,6 +42,8 @@ __all__ = [
     "Network",
     "NoImprovement",
     "TrainingResult",
+    "TrainingRun",
+    "Validation",
     "clip_by_global_norm",
     "make_schedule",
     "predict_output",

@@ -251,6 +251,15 @@ class Network:
         self.loss.link(buffers.outputs[-1])
         return layer_inputs[:-1], masks
 
+    def output(self, X):
+        """Network output for ``X`` (through the link), in fresh arrays.
+
+        Nothing is dropped and the training buffers are left alone, so it
+        serves validation between epochs whatever the size of ``X``.
+        """
+        hidden = [ACTIVATIONS[name] for name in self.hidden_activations]
+        return _output(self.coefs, self.intercepts, hidden, self.loss.link, X)
+
     def loss_and_gradient(self, X, Y, sample_weight=None, dropout_rng=None):
         """J(w) on the batch ``(X, Y)``; fills ``self.grads`` with dJ/dw.
 
@@ -319,10 +328,15 @@ def predict_output(coefs, intercepts, activation, loss, X):
     """
     names = _per_hidden_layer(activation, len(coefs) - 1, "activation")
     hidden = [ACTIVATIONS[name] for name in names]
+    return _output(coefs, intercepts, hidden, LOSSES[loss].link, X)
+
+
+def _output(coefs, intercepts, hidden, link, X):
+    """Layer by layer through the ``hidden`` activations, then the ``link``."""
     out = X
     for i, (W, b) in enumerate(zip(coefs, intercepts)):
         out = out @ W  # (n_samples, fan_out)
         out += b
         if i < len(hidden):
             hidden[i].forward(out)
-    return LOSSES[loss].link(out)
+    return link(out)

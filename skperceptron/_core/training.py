@@ -4,17 +4,77 @@
 compute J(w) and its gradient and take an optimizer step; after each epoch
 record the loss, check progress and let the schedule move the learning rate.
 A loss that turns non-finite stops training at once and puts back the weights
-the diverging epoch started from.
+the diverging epoch started from. The estimator describes a run once, in a
+``TrainingRun``, and hands it down; nothing here calls back into an estimator
+except through that description's fields.
 """
 
 import math
 import time
 from dataclasses import dataclass, field
+from typing import Callable, Optional
 
 import numpy as np
 import scipy.optimize
 
 from .clipping import clip_by_global_norm
+from .stopping import METRIC_NAMES, NoImprovement
+
+
+@dataclass
+class Validation:
+    """Held-out data, scored after every epoch to decide when to stop.
+
+    ``score(output, sample_weight)`` is the estimator's score (accuracy, R^2)
+    of the network's ``output`` for ``X`` against the held-out targets; it is
+    the one call from the core back into the estimator's world.
+    """
+
+    X: object
+    Y: np.ndarray
+    sample_weight: object
+    score: Callable
+
+    def metrics(self, network):
+        """The validation score and data loss of ``network`` (one forward pass).
+
+        The loss is the data loss J without the penalty, weighted by
+        ``sample_weight``. Huge outputs score nan without NumPy warnings.
+        """
+        weights = self.sample_weight
+        if weights is not None:
+            weights = weights / weights.sum()
+        with np.errstate(all="ignore"):
+            output = network.output(self.X)
+            return {
+                "validation_loss": float(network.loss.value(self.Y, output, weights)),
+                "validation_score": self.score(output, self.sample_weight),
+            }
+
+
+@dataclass
+class TrainingRun:
+    """Everything one mini-batch training run needs, described once.
+
+    The estimator builds it; ``run_minibatch`` carries it out. ``monitor``
+    watches the training loss, or with ``validation`` a validation metric,
+    and then keeps the best weights, which the run restores at its end.
+    ``observer``, when given, has ``epoch_begin()``, ``epoch_end(network) ->
+    bool`` (True stops) and ``training_end()``.
+    """
+
+    network: object
+    optimizer: object
+    schedule: object
+    monitor: NoImprovement
+    batches: object
+    max_epochs: int
+    validation: Optional[Validation] = None
+    n_samples_seen: int = 0
+    max_grad_norm: Optional[float] = None
+    dropout_rng: object = None
+    observer: object = None
+    verbose: bool = False
 
 
 @dataclass
@@ -62,82 +122,68 @@ def run_epoch(
     return total_loss / n_samples
 
 
-def run_minibatch(
-    network,
-    optimizer,
-    schedule,
-    monitor,
-    batches,
-    *,
-    max_iter,
-    validation=None,
-    monitored="validation_score",
-    n_samples_seen=0,
-    verbose=False,
-    max_grad_norm=None,
-    dropout_rng=None,
-    observer=None,
-):
-    """Train ``network`` for at most ``max_iter`` epochs of mini-batch descent.
+def run_minibatch(run):
+    """Train ``run.network`` for at most ``run.max_epochs`` epochs of mini-batches.
 
-    ``batches`` cuts each epoch into mini-batches (see ``batches.py``).
-    ``validation``, when given, is called after each epoch and returns a dict
-    with the ``"validation_score"`` and ``"validation_loss"`` of the held-out
-    data; the ``monitored`` one drives ``monitor`` (with a snapshot of the
-    best weights). Otherwise the training loss does. ``observer``, when given,
-    has ``epoch_begin()``, ``epoch_end(network) -> bool`` (True stops) and
-    ``training_end()``.
+    After each epoch the loss (or the validation metric) goes to the monitor
+    and the schedule moves the learning rate. A non-finite loss stops the run
+    at once and puts back the weights the diverging epoch started from; Ctrl-C
+    keeps the last completed epoch. With validation, the best epoch's weights
+    are restored at the end.
     """
-    result = TrainingResult(n_samples_seen=n_samples_seen)
-    for _ in range(max_iter):
-        start_params, start_time = network.params.copy(), time.perf_counter()
-        learning_rate = schedule.learning_rate
-        if observer is not None:
-            observer.epoch_begin()
-        try:
-            # overflow is detected as a non-finite loss below: no NumPy warnings
-            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-                loss = run_epoch(
-                    network,
-                    optimizer,
-                    learning_rate,
-                    batches.epoch(),
-                    max_grad_norm=max_grad_norm,
-                    dropout_rng=dropout_rng,
-                )
-        except KeyboardInterrupt:  # Ctrl-C: keep the last completed epoch
-            network.params[...] = start_params
-            result.interrupted = True
+    result = TrainingResult(n_samples_seen=run.n_samples_seen)
+    for _ in range(run.max_epochs):
+        if not _run_one_epoch(run, result):
             break
-        if not np.isfinite(loss):
-            network.params[...] = start_params
-            result.diverged = True
-            result.message = f"the loss became non-finite in epoch {result.n_iter + 1}"
-            break
-        result.n_iter += 1
-        result.loss = loss
-        result.loss_curve.append(loss)
-        result.n_samples_seen += batches.n_samples
-        record = {"loss": loss, "learning_rate": learning_rate}
-        record.update(
-            _monitor_epoch(network, monitor, loss, validation, monitored, result)
-        )
-        record["seconds"] = time.perf_counter() - start_time
-        _record_epoch(result, record, verbose)
-        schedule.epoch_end(result.n_samples_seen)
-        stop_requested = observer is not None and observer.epoch_end(network)
-        if stop_requested:
-            result.message = "a callback asked to stop"
-            break
-        if monitor.should_stop and not _continue_after_plateau(
-            schedule, monitor, result, verbose, validation, monitored
-        ):
-            break
-    if observer is not None:
-        observer.training_end()
+    if run.monitor.best_params is not None:
+        run.network.params[...] = run.monitor.best_params
+    if run.observer is not None:
+        run.observer.training_end()
     # the rate of the next step, where scikit-learn's optimizers keep it
-    optimizer.learning_rate = schedule.learning_rate
+    run.optimizer.learning_rate = run.schedule.learning_rate
     return result
+
+
+def _run_one_epoch(run, result):
+    """Train one epoch and record it; return whether training goes on."""
+    network = run.network
+    start_params, start_time = network.params.copy(), time.perf_counter()
+    learning_rate = run.schedule.learning_rate
+    if run.observer is not None:
+        run.observer.epoch_begin()
+    try:
+        # overflow is detected as a non-finite loss below: no NumPy warnings
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            loss = run_epoch(
+                network,
+                run.optimizer,
+                learning_rate,
+                run.batches.epoch(),
+                max_grad_norm=run.max_grad_norm,
+                dropout_rng=run.dropout_rng,
+            )
+    except KeyboardInterrupt:  # Ctrl-C: keep the last completed epoch
+        network.params[...] = start_params
+        result.interrupted = True
+        return False
+    if not np.isfinite(loss):
+        network.params[...] = start_params
+        result.diverged = True
+        result.message = f"the loss became non-finite in epoch {result.n_iter + 1}"
+        return False
+    result.n_iter += 1
+    result.loss = loss
+    result.loss_curve.append(loss)
+    result.n_samples_seen += run.batches.n_samples
+    record = {"loss": loss, "learning_rate": learning_rate}
+    record.update(_monitor_epoch(run, loss, result))
+    record["seconds"] = time.perf_counter() - start_time
+    _record_epoch(result, record, run.verbose)
+    run.schedule.epoch_end(result.n_samples_seen)
+    if run.observer is not None and run.observer.epoch_end(network):
+        result.message = "a callback asked to stop"
+        return False
+    return not run.monitor.should_stop or _continue_after_plateau(run, result)
 
 
 def _record_epoch(result, record, verbose):
@@ -154,40 +200,33 @@ def _record_epoch(result, record, verbose):
         print(", ".join(cells))
 
 
-def _monitor_epoch(network, monitor, loss, validation, monitored, result):
+def _monitor_epoch(run, loss, result):
     """Feed the monitor; return the epoch's validation metrics (maybe none)."""
-    if validation is None:
-        monitor.update(loss)
+    if run.validation is None:
+        run.monitor.update(loss)
         return {}
-    metrics = validation()
+    metrics = run.validation.metrics(run.network)
     result.validation_scores.append(metrics["validation_score"])
     result.validation_losses.append(metrics["validation_loss"])
-    monitor.update(metrics[monitored], network.params)
+    run.monitor.update(metrics[run.monitor.metric], run.network.params)
     return metrics
 
 
-_MONITORED_NAMES = {
-    "loss": "Training loss",
-    "validation_score": "Validation score",
-    "validation_loss": "Validation loss",
-}
-
-
-def _continue_after_plateau(schedule, monitor, result, verbose, validation, monitored):
+def _continue_after_plateau(run, result):
     """Ask the schedule whether to go on after a plateau; record why we stop."""
-    what = _MONITORED_NAMES["loss" if validation is None else monitored]
+    monitor = run.monitor
     message = (
-        f"{what} did not improve more than tol={monitor.tol:f} for "
-        f"{monitor.n_iter_no_change} consecutive epochs."
+        f"{METRIC_NAMES[monitor.metric]} did not improve more than "
+        f"tol={monitor.tol:f} for {monitor.n_iter_no_change} consecutive epochs."
     )
-    if schedule.on_plateau():
+    if run.schedule.on_plateau():
         monitor.reset_count()
-        if verbose:
-            print(f"{message} Setting learning rate to {schedule.learning_rate:f}")
+        if run.verbose:
+            print(f"{message} Setting learning rate to {run.schedule.learning_rate:f}")
         return True
     result.converged = True
     result.message = message
-    if verbose:
+    if run.verbose:
         print(f"{message} Stopping.")
     return False
 
