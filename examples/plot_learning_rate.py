@@ -79,7 +79,7 @@ learning_rates = {
 }
 n_epochs = 50
 curves = {}
-print("    learning rate  loss in epoch 1  in epoch 50  training accuracy")
+print("    learning rate  loss, epoch 1  epoch 50  train accuracy")
 for name, rate in learning_rates.items():
     net = fit_quietly(
         make_network(
@@ -92,7 +92,7 @@ for name, rate in learning_rates.items():
     curves[name] = net.loss_curve_
     first, last = net.loss_curve_[0], net.loss_curve_[-1]
     accuracy = net.score(X, y)
-    print(f"{name:>17}  {first:15.2f}  {last:11.3f}  {accuracy:17.3f}")
+    print(f"{name:>17} {first:14.2f} {last:9.3f} {accuracy:15.3f}")
 
 # %%
 # Too small, about right, too large
@@ -114,7 +114,7 @@ for name, curve in curves.items():
 ax.set_yscale("log")
 ax.set_xlabel("Epoch")
 ax.set_ylabel("Training loss J(w) (log scale)")
-ax.set_title("SGD on the digits: loss_curve_ for four learning rates")
+ax.set_title("SGD on the digits: loss_curve_ at four learning rates")
 fig.legend(loc="outside lower center", ncols=2)
 fig.savefig(FIGURES / "plot_learning_rate_curves.png")
 
@@ -148,7 +148,8 @@ rates = param_grid["learning_rate_init"]
 batch_sizes = param_grid["batch_size"]
 scores = np.full((len(rates), len(batch_sizes)), np.nan)
 results = search.cv_results_
-for params, score in zip(results["params"], results["mean_test_score"]):
+mean_scores = results["mean_test_score"]
+for params, score in zip(results["params"], mean_scores):
     row = rates.index(params["learning_rate_init"])
     col = batch_sizes.index(params["batch_size"])
     scores[row, col] = score
@@ -197,9 +198,9 @@ fig.savefig(FIGURES / "plot_learning_rate_grid.png")
 # loss jump, not explode. The weights, however, can explode. At a rate of
 # 1e8 each step throws them orders of magnitude further, and the loss
 # follows them through its L2 penalty, :math:`\frac{\alpha}{2n} \lVert W
-# \rVert^2` with ``alpha=1e-4`` by default, which grows with the square of
-# the weights: the loss recorded after each epoch is no longer the capped
-# data term but this penalty, astronomically large. A step later the
+# \rVert^2` (``alpha=1e-4`` by default, :math:`n` samples per batch), which
+# grows with the square of the weights: the loss recorded after each epoch
+# is no longer the capped data term but this penalty, astronomically large. A step later the
 # weights overflow, ``fit`` stops at once and raises ``ValueError``
 # ("Training diverged..."), and the network keeps the last weights whose
 # loss was finite; ``loss_curve_`` holds the epochs completed before the
@@ -214,7 +215,8 @@ try:
 except ValueError as error:
     print("learning rate 1e8:")
     print(f"  {str(error).split('(')[0].strip()}")
-    recorded = ", ".join(f"{loss:.1e}" for loss in runaway.loss_curve_)
+    losses = runaway.loss_curve_
+    recorded = ", ".join(f"{loss:.1e}" for loss in losses)
     print(f"  loss_curve_ before it: [{recorded}]")
     largest = max(np.abs(W).max() for W in runaway.coefs_)
     print(f"  largest kept weight: {largest:.1e} (finite)")

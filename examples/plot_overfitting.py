@@ -167,8 +167,8 @@ stopped.fit(X_train, y_train, X_val=X_val, y_val=y_val)
 print(
     f"\nearly stopping: ran {stopped.n_iter_} epochs, kept epoch "
     f"{stopped.best_epoch_}\n  validation loss "
-    f"{stopped.best_validation_loss_:.3f}; without early stopping, 500 "
-    f"epochs end at {losses(models[512])[1]:.3f}"
+    f"{stopped.best_validation_loss_:.3f}; 500 epochs without it end at "
+    f"{losses(models[512])[1]:.3f}"
 )
 
 fig, ax = plt.subplots(figsize=(7, 4.6), layout="constrained")
