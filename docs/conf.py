@@ -24,8 +24,9 @@ sys.path.insert(0, str(DOCS_DIR.parent))
 # and of the version bounds read from pyproject.toml.
 sys.path.insert(0, str(DOCS_DIR / "sphinxext"))
 
-import skperceptron  # noqa: E402
 from min_versions import minimum_versions, rst_substitutions  # noqa: E402
+
+import skperceptron  # noqa: E402
 
 # -- Project ---------------------------------------------------------------------
 

@@ -200,12 +200,12 @@ fig.savefig(FIGURES / "plot_learning_rate_grid.png")
 # follows them through its L2 penalty, :math:`\frac{\alpha}{2n} \lVert W
 # \rVert^2` (``alpha=1e-4`` by default, :math:`n` samples per batch), which
 # grows with the square of the weights: the loss recorded after each epoch
-# is no longer the capped data term but this penalty, astronomically large. A step later the
-# weights overflow, ``fit`` stops at once and raises ``ValueError``
-# ("Training diverged..."), and the network keeps the last weights whose
-# loss was finite; ``loss_curve_`` holds the epochs completed before the
-# overflow. (NumPy reports the overflow itself as a ``RuntimeWarning``,
-# which we silence.)
+# is no longer the capped data term but this penalty, astronomically large.
+# A step later the weights overflow, ``fit`` stops at once and raises
+# ``ValueError`` ("Training diverged..."), and the network keeps the last
+# weights whose loss was finite; ``loss_curve_`` holds the epochs completed
+# before the overflow. (NumPy reports the overflow itself as a
+# ``RuntimeWarning``, which we silence.)
 runaway = make_network(
     learning_rate_init=1e8, batch_size=64, max_iter=n_epochs
 )
