@@ -114,7 +114,7 @@ for name, curve in curves.items():
 ax.set_yscale("log")
 ax.set_xlabel("Epoch")
 ax.set_ylabel("Training loss J(w) (log scale)")
-ax.set_title("SGD on the digits: loss_curve_ at four learning rates")
+ax.set_title("SGD on the digits: loss_curve_ at four rates")
 fig.legend(loc="outside lower center", ncols=2)
 fig.savefig(FIGURES / "plot_learning_rate_curves.png")
 
