@@ -5,6 +5,8 @@ Build (from the repository root, with ``pip install ".[docs]"``)::
     python -m sphinx -W --keep-going -b html docs docs/_build/html
 
 ``-D plot_gallery=0`` builds without running the examples (fast).
+MathJax comes from the ``sphinx-mathjax-offline`` package and is copied into
+the built site, so its formulas render without the network.
 Cross-links to the Python, NumPy and scikit-learn documentation
 (intersphinx) need their inventories from the network, so they are off
 unless ``SKPERCEPTRON_DOCS_INTERSPHINX=1`` is set: an unreachable inventory
@@ -18,8 +20,11 @@ from pathlib import Path
 DOCS_DIR = Path(__file__).resolve().parent
 # Document the checkout this file belongs to, installed or not.
 sys.path.insert(0, str(DOCS_DIR.parent))
-# Home of the gallery's sort key, named by string in sphinx_gallery_conf.
+# Home of the gallery's sort key (named by string in sphinx_gallery_conf)
+# and of the version bounds read from pyproject.toml.
 sys.path.insert(0, str(DOCS_DIR / "sphinxext"))
+
+from min_versions import minimum_versions, rst_substitutions  # noqa: E402
 
 import skperceptron  # noqa: E402
 
@@ -37,6 +42,8 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
     "sphinx.ext.mathjax",
+    # MathJax itself, copied into the built site: formulas render offline.
+    "sphinx-mathjax-offline",
     "numpydoc",
     "sphinx_gallery.gen_gallery",
 ]
@@ -48,6 +55,8 @@ root_doc = "index"
 default_role = "literal"
 add_module_names = False
 pygments_style = "sphinx"
+# |min-python|, |min-sklearn|, ...: the versions pyproject.toml requires
+rst_prolog = rst_substitutions(minimum_versions())
 
 # -- Cross-links to other projects (optional, needs the network) -------------------
 
@@ -120,6 +129,9 @@ html_theme_options = {
     "secondary_sidebar_items": ["page-toc"],
 }
 html_show_sourcelink = False
+html_static_path = ["_static"]
+# Long code lines wrap, so that nothing hides behind a sideways scroll.
+html_css_files = ["skperceptron.css"]
 
 
 def _figures_in_build_dir(app):

@@ -41,7 +41,7 @@ X = X / 16.0
 
 
 def make_network(**params):
-    """The network of this example, plain SGD, with ``params`` on top."""
+    """This example's network, plain SGD, with ``params`` on top."""
     return DeepMLPClassifier(
         hidden_layer_sizes=(32,),
         activation="tanh",
@@ -55,8 +55,9 @@ def make_network(**params):
 def fit_quietly(estimator):
     """Fit ``estimator`` on the digits, without ConvergenceWarnings.
 
-    Short training budgets are the point of this example, so the warning that
-    a network could still improve with more epochs is expected noise here.
+    Short training budgets are the point of this example, so the
+    warning that a network could still improve with more epochs is
+    expected noise here.
     """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", category=ConvergenceWarning)
@@ -78,6 +79,7 @@ learning_rates = {
 }
 n_epochs = 50
 curves = {}
+print("    learning rate  loss, epoch 1  epoch 50  train accuracy")
 for name, rate in learning_rates.items():
     net = fit_quietly(
         make_network(
@@ -88,11 +90,9 @@ for name, rate in learning_rates.items():
         )
     )
     curves[name] = net.loss_curve_
-    print(
-        f"learning rate {name:>18}: training loss {net.loss_curve_[0]:.2f} in "
-        f"epoch 1, {net.loss_curve_[-1]:.3f} in epoch {net.n_iter_}; "
-        f"training accuracy {net.score(X, y):.3f}"
-    )
+    first, last = net.loss_curve_[0], net.loss_curve_[-1]
+    accuracy = net.score(X, y)
+    print(f"{name:>17} {first:14.2f} {last:9.3f} {accuracy:15.3f}")
 
 # %%
 # Too small, about right, too large
@@ -109,11 +109,12 @@ for name, rate in learning_rates.items():
 # this example.)
 fig, ax = plt.subplots(figsize=(8, 4.5), layout="constrained")
 for name, curve in curves.items():
-    ax.plot(np.arange(1, len(curve) + 1), curve, label=f"learning rate {name}")
+    epochs = np.arange(1, len(curve) + 1)
+    ax.plot(epochs, curve, label=f"learning rate {name}")
 ax.set_yscale("log")
 ax.set_xlabel("Epoch")
 ax.set_ylabel("Training loss J(w) (log scale)")
-ax.set_title("SGD on the digits: loss_curve_ for four learning rates")
+ax.set_title("SGD on the digits: loss_curve_ at four rates")
 fig.legend(loc="outside lower center", ncols=2)
 fig.savefig(FIGURES / "plot_learning_rate_curves.png")
 
@@ -131,11 +132,10 @@ param_grid = {
     "learning_rate_init": [0.001, 0.01, 0.1, 1.0, 3.0],
     "batch_size": [16, 64, 256],
 }
-search = fit_quietly(GridSearchCV(make_network(max_iter=20), param_grid, cv=3))
-print(
-    f"Best parameters: {search.best_params_}, "
-    f"cross-validated accuracy {search.best_score_:.3f}"
-)
+search = GridSearchCV(make_network(max_iter=20), param_grid, cv=3)
+search = fit_quietly(search)
+print(f"Best parameters: {search.best_params_}")
+print(f"Cross-validated accuracy: {search.best_score_:.3f}")
 
 # %%
 # The heat map shows the mean accuracy of each pair. Along each column (one
@@ -144,17 +144,20 @@ print(
 # there are fewer steps to add up. Small batches with a large rate are
 # fastest on this budget, just short of the cliff; the red frame marks the
 # pair the search picked.
-rates, batch_sizes = param_grid["learning_rate_init"], param_grid["batch_size"]
+rates = param_grid["learning_rate_init"]
+batch_sizes = param_grid["batch_size"]
 scores = np.full((len(rates), len(batch_sizes)), np.nan)
-for params, score in zip(
-    search.cv_results_["params"], search.cv_results_["mean_test_score"]
-):
+results = search.cv_results_
+mean_scores = results["mean_test_score"]
+for params, score in zip(results["params"], mean_scores):
     row = rates.index(params["learning_rate_init"])
     col = batch_sizes.index(params["batch_size"])
     scores[row, col] = score
 
 fig, ax = plt.subplots(figsize=(5.5, 5), layout="constrained")
-image = ax.imshow(scores, cmap="viridis", vmin=0, vmax=1, aspect="auto")
+image = ax.imshow(
+    scores, cmap="viridis", vmin=0, vmax=1, aspect="auto"
+)
 for (row, col), score in np.ndenumerate(scores):
     ax.text(
         col,
@@ -189,21 +192,33 @@ fig.savefig(FIGURES / "plot_learning_rate_grid.png")
 # %%
 # Past the edge: divergence
 # -------------------------
-# The log-loss of the output is capped (a probability is never taken below
-# machine precision), so the rates above make the loss jump, not explode. A
-# rate far too large can still make a step overflow the weights. Then ``fit``
-# stops at once and raises ``ValueError`` ("Training diverged..."), and the
-# network keeps the last weights whose loss was finite; ``loss_curve_`` holds
-# the epochs completed before the overflow. (NumPy reports the overflow
-# itself as a ``RuntimeWarning``, which we silence.)
-runaway = make_network(learning_rate_init=1e8, batch_size=64, max_iter=n_epochs)
+# The log-loss of the output is capped: a probability is never taken below
+# machine precision, so one sample adds at most about 36 (minus the log of
+# machine epsilon) to the data term. That is why the rates above make the
+# loss jump, not explode. The weights, however, can explode. At a rate of
+# 1e8 each step throws them orders of magnitude further, and the loss
+# follows them through its L2 penalty, :math:`\frac{\alpha}{2n} \lVert W
+# \rVert^2` (``alpha=1e-4`` by default, :math:`n` samples per batch), which
+# grows with the square of the weights: the loss recorded after each epoch
+# is no longer the capped data term but this penalty, astronomically large.
+# A step later the weights overflow, ``fit`` stops at once and raises
+# ``ValueError`` ("Training diverged..."), and the network keeps the last
+# weights whose loss was finite; ``loss_curve_`` holds the epochs completed
+# before the overflow. (NumPy reports the overflow itself as a
+# ``RuntimeWarning``, which we silence.)
+runaway = make_network(
+    learning_rate_init=1e8, batch_size=64, max_iter=n_epochs
+)
 try:
     with np.errstate(over="ignore", invalid="ignore"):
         runaway.fit(X, y)
 except ValueError as error:
-    print(f"learning rate 1e8: {str(error).split('(')[0].strip()}")
-    recorded = ", ".join(f"{loss:.1e}" for loss in runaway.loss_curve_)
-    print(f"loss_curve_ before it: [{recorded}]")
-    print(f"the kept weights are finite: {np.isfinite(runaway.coefs_[0]).all()}")
+    print("learning rate 1e8:")
+    print(f"  {str(error).split('(')[0].strip()}")
+    losses = runaway.loss_curve_
+    recorded = ", ".join(f"{loss:.1e}" for loss in losses)
+    print(f"  loss_curve_ before it: [{recorded}]")
+    largest = max(np.abs(W).max() for W in runaway.coefs_)
+    print(f"  largest kept weight: {largest:.1e} (finite)")
 
 plt.show()

@@ -117,10 +117,11 @@ runs = {name: descend(eta0) for name, eta0 in learning_rates.items()}
 for name, (path, neuron) in runs.items():
     mapped = np.array([loss_at(w) for w in path[:-1]])
     gap = np.abs(mapped - neuron.loss_curve_).max()
+    start, end = neuron.loss_curve_[0], loss_at(path[-1])
     print(
-        f"{name:>21}: J from {neuron.loss_curve_[0]:.3f} to {loss_at(path[-1]):.3f}"
-        f" after {n_epochs} epochs, ends at w = {np.round(path[-1], 2)}; "
-        f"largest gap between loss_curve_ and the map: {gap:.1e}"
+        f"{name}: J from {start:.3f} to {end:.3f} after {n_epochs} "
+        f"epochs\n  ends at w = {np.round(path[-1], 2)}\n"
+        f"  largest gap between loss_curve_ and the map: {gap:.1e}"
     )
 
 # %%

@@ -166,15 +166,24 @@ stopped = DeepMLPClassifier(
 stopped.fit(X_train, y_train, X_val=X_val, y_val=y_val)
 print(
     f"\nearly stopping: ran {stopped.n_iter_} epochs, kept epoch "
-    f"{stopped.best_epoch_} (validation loss {stopped.best_validation_loss_:.3f}); "
-    f"without it, 500 epochs end at validation loss {losses(models[512])[1]:.3f}"
+    f"{stopped.best_epoch_}\n  validation loss "
+    f"{stopped.best_validation_loss_:.3f}; 500 epochs without it end at "
+    f"{losses(models[512])[1]:.3f}"
 )
 
-fig, ax = plt.subplots(figsize=(7, 4), layout="constrained")
-TrainingCurveDisplay.from_estimator(
-    stopped, ax=ax, name="Width 512 with early stopping on the validation loss"
+fig, ax = plt.subplots(figsize=(7, 4.6), layout="constrained")
+display = TrainingCurveDisplay.from_estimator(
+    stopped, ax=ax, name="Width 512, early stopping on the validation loss"
 )
 ax.set_ylabel("log-loss")
+# The display's legend takes the corner the score curve leaves free, which
+# here is where the validation loss ends: move it under the plot.
+display.score_ax_.get_legend().remove()
+fig.legend(
+    handles=[*display.lines_.values(), display.best_epoch_line_],
+    loc="outside lower center",
+    ncols=2,
+)
 fig.savefig(FIGURES / "plot_overfitting_early_stopping.png")
 
 # %%

@@ -99,9 +99,10 @@ for name, model in [("step", step), ("sigmoid", sigmoid)]:
     w_raw = w / scaler.scale_
     b_raw = b - w_raw @ scaler.mean_
     print(
-        f"{name:>7}: w = {np.round(w, 3)}, b = {b:.3f} (standardised); "
-        f"z = {w_raw[0]:.3f} * lectures + {w_raw[1]:.3f} * hours "
-        f"{b_raw:+.3f}; one lecture = {w_raw[0] / w_raw[1]:.2f} hours; "
+        f"{name}: w = {np.round(w, 3)}, b = {b:.3f} (standardised)\n"
+        f"  z = {w_raw[0]:.3f} * lectures + {w_raw[1]:.3f} * hours "
+        f"{b_raw:+.3f}\n"
+        f"  one lecture = {w_raw[0] / w_raw[1]:.2f} hours; "
         f"training accuracy {model.score(X, y):.2f}"
     )
 

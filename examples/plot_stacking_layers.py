@@ -89,8 +89,8 @@ for row, (data_name, (X, y)) in zip(axes, datasets.items()):
         clf = make_pipeline(StandardScaler(), model).fit(X_train, y_train)
         train_acc, test_acc = clf.score(X_train, y_train), clf.score(X_test, y_test)
         print(
-            f"{data_name:>10} | {model_name.replace(chr(10), ' '):30}: "
-            f"train accuracy {train_acc:.2f}, test accuracy {test_acc:.2f}"
+            f"{data_name:>10} | {model_name.replace(chr(10), ' '):28}: "
+            f"train {train_acc:.2f}, test {test_acc:.2f}"
         )
         surface = DecisionBoundaryDisplay.from_estimator(
             clf,
