@@ -201,24 +201,25 @@ fig.savefig(FIGURES / "plot_learning_rate_grid.png")
 # \rVert^2` (``alpha=1e-4`` by default, :math:`n` samples per batch), which
 # grows with the square of the weights: the loss recorded after each epoch
 # is no longer the capped data term but this penalty, astronomically large.
-# A step later the weights overflow, ``fit`` stops at once and raises
-# ``ValueError`` ("Training diverged..."), and the network keeps the last
-# weights whose loss was finite; ``loss_curve_`` holds the epochs completed
-# before the overflow. (NumPy reports the overflow itself as a
-# ``RuntimeWarning``, which we silence.)
+# A step later the weights overflow and ``fit`` stops at once. Since some
+# epochs were finite, it returns as scikit-learn's MLP does: the network keeps
+# the weights of the last finite epoch, ``loss_curve_`` ends with ``nan`` for
+# the epoch that diverged, and a ``DivergenceWarning`` (a
+# ``ConvergenceWarning``) says which settings to change. (NumPy reports the
+# overflow itself as a ``RuntimeWarning``, which we silence.)
 runaway = make_network(
     learning_rate_init=1e8, batch_size=64, max_iter=n_epochs
 )
-try:
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
     with np.errstate(over="ignore", invalid="ignore"):
         runaway.fit(X, y)
-except ValueError as error:
-    print("learning rate 1e8:")
-    print(f"  {str(error).split('(')[0].strip()}")
-    losses = runaway.loss_curve_
-    recorded = ", ".join(f"{loss:.1e}" for loss in losses)
-    print(f"  loss_curve_ before it: [{recorded}]")
-    largest = max(np.abs(W).max() for W in runaway.coefs_)
-    print(f"  largest kept weight: {largest:.1e} (finite)")
+print("learning rate 1e8:")
+for warning in caught:
+    print(f"  {type(warning.message).__name__}: {str(warning.message).split(';')[0]}")
+recorded = ", ".join(f"{loss:.1e}" for loss in runaway.loss_curve_)
+print(f"  loss_curve_: [{recorded}]")
+largest = max(np.abs(W).max() for W in runaway.coefs_)
+print(f"  largest kept weight: {largest:.1e} (finite)")
 
 plt.show()
