@@ -1,6 +1,7 @@
 """skperceptron: scikit-learn estimators building deep learning up from a perceptron."""
 
 from ._display import TrainingCurveDisplay
+from ._lr_finder import find_learning_rate
 from ._mlp import DeepMLPClassifier, DeepMLPRegressor
 from ._perceptron import PerceptronClassifier
 
@@ -11,5 +12,6 @@ __all__ = [
     "DeepMLPRegressor",
     "PerceptronClassifier",
     "TrainingCurveDisplay",
+    "find_learning_rate",
     "__version__",
 ]
