@@ -2,6 +2,7 @@
 
 from ._display import TrainingCurveDisplay
 from ._lr_finder import find_learning_rate
+from ._lr_finder_display import LearningRateFinderDisplay
 from ._mlp import DeepMLPClassifier, DeepMLPRegressor
 from ._perceptron import PerceptronClassifier
 
@@ -10,6 +11,7 @@ __version__ = "0.1.0"
 __all__ = [
     "DeepMLPClassifier",
     "DeepMLPRegressor",
+    "LearningRateFinderDisplay",
     "PerceptronClassifier",
     "TrainingCurveDisplay",
     "find_learning_rate",

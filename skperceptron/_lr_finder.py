@@ -215,8 +215,8 @@ def find_learning_rate(
 
     Returns
     -------
-    result : :class:`~sklearn.utils.Bunch`
-        With the fields
+    result : Bunch
+        A :class:`~sklearn.utils.Bunch` with the fields
 
         - ``learning_rates``: ndarray, the rates tried, one per step;
         - ``losses``: ndarray, each step's batch loss (data loss plus
