@@ -9,6 +9,7 @@ import numpy as np
 from sklearn.pipeline import Pipeline
 from sklearn.utils._optional_dependencies import check_matplotlib_support
 
+from ._display import vertical_marker
 from ._lr_finder import find_learning_rate
 
 
@@ -173,14 +174,8 @@ class LearningRateFinderDisplay:
         """Vertical line at the suggested rate, or None without one."""
         if self.suggested_learning_rate is None:
             return None
-        style = {
-            "label": f"Suggested rate ({self.suggested_learning_rate:.2g})",
-            "color": "black",
-            "linestyle": "--",
-            "linewidth": 1,
-            **suggestion_kw,
-        }
-        return ax.axvline(self.suggested_learning_rate, **style)
+        rate = self.suggested_learning_rate
+        return vertical_marker(ax, rate, f"Suggested rate ({rate:.2g})", suggestion_kw)
 
     @classmethod
     def from_estimator(
@@ -216,16 +211,8 @@ class LearningRateFinderDisplay:
             Plot title. If None, the class name of the (last step of the)
             estimator.
 
-        ax : matplotlib Axes, default=None
-            Axes to draw on. If None, a new figure and axes are created.
-
-        line_kw : dict, default=None
-            Keyword arguments passed to matplotlib's ``plot`` for the
-            smoothed curve.
-
-        suggestion_kw : dict, default=None
-            Keyword arguments passed to matplotlib's ``axvline`` for the
-            suggestion marker.
+        ax, line_kw, suggestion_kw : default=None
+            The axes and the styles to draw with, as in :meth:`plot`.
 
         **finder_params : dict
             Settings of the sweep passed to :func:`find_learning_rate`

@@ -147,38 +147,37 @@ def test_adamw_without_weight_decay_is_adam_exactly():
     assert_array_equal(adamw_params, adam_params)
 
 
+def assert_root_scaled_steps(optimizer, accumulators, epsilon):
+    """Two steps of ``w <- w - lr * g / (sqrt(a) + epsilon)``, ``a`` given per step."""
+    after_first, after_second = two_steps(optimizer)
+    expected_first = START - LEARNING_RATE * FIRST_GRADS / (
+        np.sqrt(accumulators[0]) + epsilon
+    )
+    expected_second = expected_first - LEARNING_RATE * SECOND_GRADS / (
+        np.sqrt(accumulators[1]) + epsilon
+    )
+    assert_allclose(after_first, expected_first, rtol=1e-12)
+    assert_allclose(after_second, expected_second, rtol=1e-12)
+
+
 @pytest.mark.parametrize("epsilon", [1e-8, 0.5])
 def test_rmsprop_two_steps(epsilon):
     rho = 0.8
     optimizer = OPTIMIZERS["rmsprop"](4, np.float64, rho=rho, epsilon=epsilon)
-    after_first, after_second = two_steps(optimizer)
     first_mean_square = (1 - rho) * FIRST_GRADS**2
     second_mean_square = rho * first_mean_square + (1 - rho) * SECOND_GRADS**2
-    expected_first = START - LEARNING_RATE * FIRST_GRADS / (
-        np.sqrt(first_mean_square) + epsilon
+    assert_root_scaled_steps(
+        optimizer, (first_mean_square, second_mean_square), epsilon
     )
-    expected_second = expected_first - LEARNING_RATE * SECOND_GRADS / (
-        np.sqrt(second_mean_square) + epsilon
-    )
-    assert_allclose(after_first, expected_first, rtol=1e-12)
-    assert_allclose(after_second, expected_second, rtol=1e-12)
     assert_allclose(optimizer.mean_square, second_mean_square, rtol=1e-12)
 
 
 @pytest.mark.parametrize("epsilon", [1e-8, 0.5])
 def test_adagrad_two_steps_divide_by_the_root_of_the_gradient_sum(epsilon):
     optimizer = OPTIMIZERS["adagrad"](4, np.float64, epsilon=epsilon)
-    after_first, after_second = two_steps(optimizer)
     first_sum = FIRST_GRADS**2
     second_sum = FIRST_GRADS**2 + SECOND_GRADS**2
-    expected_first = START - LEARNING_RATE * FIRST_GRADS / (
-        np.sqrt(first_sum) + epsilon
-    )
-    expected_second = expected_first - LEARNING_RATE * SECOND_GRADS / (
-        np.sqrt(second_sum) + epsilon
-    )
-    assert_allclose(after_first, expected_first, rtol=1e-12)
-    assert_allclose(after_second, expected_second, rtol=1e-12)
+    assert_root_scaled_steps(optimizer, (first_sum, second_sum), epsilon)
     assert_allclose(optimizer.sum_of_squares, second_sum, rtol=1e-12)
 
 
