@@ -7,10 +7,18 @@ core's ``run_range_test``; this module prepares its pieces from an estimator
 and a Pipeline, and reads the result.
 """
 
+from numbers import Integral, Real
+
 import numpy as np
 from sklearn.base import clone
 from sklearn.pipeline import Pipeline
 from sklearn.utils import Bunch, check_random_state
+from sklearn.utils._param_validation import (
+    HasMethods,
+    Interval,
+    StrOptions,
+    validate_params,
+)
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import validate_data
 
@@ -49,15 +57,13 @@ def _range_test_pieces(estimator, X, y, sample_weight):
     estimator._validate_params()
     rng = check_random_state(estimator.random_state)
     if isinstance(estimator, PerceptronClassifier):
-        rate_name, (network, X, Y, sample_weight) = (
-            "eta0",
-            _perceptron_network(estimator, X, y, sample_weight),
+        rate_name = "eta0"
+        network, X, Y, sample_weight = _perceptron_network(
+            estimator, X, y, sample_weight
         )
     else:
-        rate_name, (network, X, Y, sample_weight) = (
-            "learning_rate_init",
-            _mlp_network(estimator, X, y, sample_weight, rng),
-        )
+        rate_name = "learning_rate_init"
+        network, X, Y, sample_weight = _mlp_network(estimator, X, y, sample_weight, rng)
     batch_size = resolve_batch_size(
         estimator.batch_size, X.shape[0], estimator._auto_batch_size
     )
@@ -120,11 +126,16 @@ def _check_stochastic(estimator):
 
 
 def _final_step(estimator, X, y):
-    """``(model, X, prefix)``: a Pipeline's last step, the data its earlier
-    steps (fitted once) hand it, and the prefix of its parameter names."""
+    """``(model, X, prefix)``: the model to sweep, its data, its parameters' prefix.
+
+    For a Pipeline: its last step, ``X`` transformed by the earlier steps
+    (fitted once on ``X, y``), and ``'<last step name>__'``.
+    """
     if not isinstance(estimator, Pipeline):
+        _check_stochastic(estimator)
         return estimator, X, ""
     name, model = estimator.steps[-1]
+    _check_stochastic(model)  # before fitting the earlier steps for nothing
     return model, estimator[:-1].fit_transform(X, y), f"{name}__"
 
 
@@ -151,6 +162,21 @@ def _suggest(rule, learning_rates, losses, smoothed):
     return rate, f"the {rule!r} rule read {rate:.3g} off the smoothed loss"
 
 
+@validate_params(
+    {
+        "estimator": [HasMethods(["fit", "get_params"])],
+        "X": ["array-like", "sparse matrix"],
+        "y": ["array-like"],
+        "sample_weight": ["array-like", None],
+        "min_lr": [Interval(Real, 0, None, closed="neither")],
+        "max_lr": [Interval(Real, 0, None, closed="neither")],
+        "n_steps": [Interval(Integral, _MIN_STEPS, None, closed="left")],
+        "suggestion": [StrOptions(set(SUGGESTIONS))],
+        "smoothing": [Interval(Real, 0, 1, closed="left")],
+        "explode_factor": [Interval(Real, 1, None, closed="neither")],
+    },
+    prefer_skip_nested_validation=True,
+)
 def find_learning_rate(
     estimator,
     X,
@@ -200,8 +226,8 @@ def find_learning_rate(
         The first and the last rate of the sweep, ``0 < min_lr < max_lr``.
 
     n_steps : int, default=200
-        Number of rates, hence of mini-batch steps; epochs are repeated when
-        the data has fewer batches.
+        Number of rates, hence of mini-batch steps (at least 10); epochs are
+        repeated when the data has fewer batches.
 
     suggestion : {'minimum', 'steepest'}, default='minimum'
         How to read a rate off the smoothed loss ``s_k`` (see Notes).
@@ -211,7 +237,7 @@ def find_learning_rate(
 
     explode_factor : float, default=4.0
         The sweep stops once the smoothed loss exceeds this many times its
-        lowest value: larger rates only diverge.
+        lowest value (> 1): larger rates only diverge.
 
     Returns
     -------
@@ -291,14 +317,9 @@ def find_learning_rate(
     0.008
     >>> model = model.set_params(**{result.param_name: result.suggested_learning_rate})
     """
-    if suggestion not in SUGGESTIONS:
-        raise ValueError(
-            f"suggestion must be one of {sorted(SUGGESTIONS)}; got {suggestion!r}."
-        )
-    if not 0 < min_lr < max_lr:
-        raise ValueError(f"Need 0 < min_lr < max_lr; got {min_lr} and {max_lr}.")
+    if min_lr >= max_lr:
+        raise ValueError(f"Need min_lr < max_lr; got {min_lr} and {max_lr}.")
     model, X, prefix = _final_step(clone(estimator), X, y)
-    _check_stochastic(model)
     rate_name, network, optimizer, batches, options = _range_test_pieces(
         model, X, y, sample_weight
     )

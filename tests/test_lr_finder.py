@@ -96,7 +96,9 @@ def test_estimators_without_a_rate_to_sweep_are_refused(estimator, error, match,
     "settings, match",
     [
         ({"min_lr": 1.0, "max_lr": 0.1}, "min_lr < max_lr"),
-        ({"suggestion": "valley"}, "suggestion must be one of"),
+        ({"suggestion": "valley"}, "'suggestion' parameter"),
+        ({"n_steps": 5}, "'n_steps' parameter"),
+        ({"smoothing": 1.0}, "'smoothing' parameter"),
     ],
 )
 def test_bad_sweep_settings(settings, match, iris):
