@@ -1,6 +1,8 @@
 """skperceptron: scikit-learn estimators building deep learning up from a perceptron."""
 
 from ._display import TrainingCurveDisplay
+from ._lr_finder import find_learning_rate
+from ._lr_finder_display import LearningRateFinderDisplay
 from ._mlp import DeepMLPClassifier, DeepMLPRegressor
 from ._perceptron import PerceptronClassifier
 from ._trusted_types import skops_trusted_types
@@ -10,8 +12,10 @@ __version__ = "0.1.0"
 __all__ = [
     "DeepMLPClassifier",
     "DeepMLPRegressor",
+    "LearningRateFinderDisplay",
     "PerceptronClassifier",
     "TrainingCurveDisplay",
     "skops_trusted_types",
+    "find_learning_rate",
     "__version__",
 ]

@@ -12,7 +12,9 @@ def parse_args(argv=None):
         description=(
             "Train perceptrons (step and sigmoid neurons) and a deep network on "
             "scikit-learn's digits, tune learning rate x batch size with "
-            "GridSearchCV, and print the test accuracy and fit time of each."
+            "GridSearchCV, and print the test accuracy and fit time of each; "
+            "then find a learning rate in one run with the range test "
+            "(find_learning_rate)."
         ),
     )
     parser.add_argument("--random-state", type=int, default=0, help="seed (default 0)")

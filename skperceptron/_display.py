@@ -54,6 +54,18 @@ def _is_recorded(history, key):
     return bool(np.isfinite(np.asarray(history[key], dtype=float)).any())
 
 
+def vertical_marker(ax, x, label, marker_kw):
+    """A thin dashed black vertical line at ``x``, restyled by ``marker_kw``."""
+    style = {
+        "label": label,
+        "color": "black",
+        "linestyle": "--",
+        "linewidth": 1,
+        **marker_kw,
+    }
+    return ax.axvline(x, **style)
+
+
 class TrainingCurveDisplay:
     """Training curve: loss and validation score per epoch, best epoch marked.
 
@@ -186,14 +198,8 @@ class TrainingCurveDisplay:
         """Vertical line at the best epoch, or None without one."""
         if self.best_epoch is None:
             return None
-        style = {
-            "label": f"Best epoch ({self.best_epoch})",
-            "color": "black",
-            "linestyle": "--",
-            "linewidth": 1,
-            **best_epoch_kw,
-        }
-        return ax.axvline(self.best_epoch, **style)
+        label = f"Best epoch ({self.best_epoch})"
+        return vertical_marker(ax, self.best_epoch, label, best_epoch_kw)
 
     def _label_axes(self, ax, title):
         """Axis labels, whole-epoch ticks, and ``title`` unless None."""

@@ -21,13 +21,21 @@ hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
         ``z * Phi(z)`` (``Phi`` the standard normal CDF), 'softplus'
         ``log(1 + exp(z))`` and 'silu' (swish) ``z / (1 + exp(-z))``.
 
-    solver : {'lbfgs', 'sgd', 'adam', 'adamw', 'rmsprop'}, default='adam'
+    solver : {'lbfgs', 'sgd', 'adam', 'adamw', 'rmsprop', 'adagrad', \
+            'adadelta'}, default='adam'
         How the loss J(w) is minimised: full-batch L-BFGS (quasi-Newton, good
         for small data), mini-batch gradient descent with momentum, Adam,
         AdamW (Adam with decoupled weight decay
-        ``w <- w - learning_rate * weight_decay * w`` on the weights) or
+        ``w <- w - learning_rate * weight_decay * w`` on the weights),
         RMSprop (``v <- rho v + (1 - rho) g^2``,
-        ``w <- w - learning_rate * g / (sqrt(v) + epsilon)``).
+        ``w <- w - learning_rate * g / (sqrt(v) + epsilon)``), Adagrad
+        (``s <- s + g^2``, ``w <- w - learning_rate * g / (sqrt(s) + epsilon)``)
+        or Adadelta (``v`` as RMSprop's, ``d = sqrt(u + epsilon) /
+        sqrt(v + epsilon) * g``, ``u <- rho u + (1 - rho) d^2``,
+        ``w <- w - learning_rate * d``). Adadelta's original rule has no
+        learning rate (it is 1); here ``learning_rate_init`` scales its step,
+        so set it near 1.0 rather than the default 0.001, and raise
+        ``epsilon`` (1e-6 is usual), which sets the size of its first steps.
 
     alpha : float, default=0.0001
         Strength of the L2 penalty ``0.5 * alpha * ||W||^2``, divided by the
@@ -101,7 +109,8 @@ hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
         Decay rate of Adam's second-moment estimate, in [0, 1).
 
     epsilon : float, default=1e-8
-        Adam's numerical-stability constant.
+        Numerical-stability constant of Adam, AdamW, RMSprop and Adagrad;
+        with Adadelta it also sets the size of the first steps.
 
     n_iter_no_change : int, default=10
         Number of epochs without ``tol`` improvement before stopping
@@ -130,7 +139,8 @@ hidden_layer_sizes : array-like of shape (n_layers - 2,), default=(100,)
         Decoupled weight decay of ``solver='adamw'``.
 
     rho : float, default=0.9
-        Decay rate of RMSprop's mean of squared gradients, in [0, 1).
+        Decay rate of the running means of RMSprop (squared gradients) and
+        Adadelta (squared gradients and squared steps), in [0, 1).
 
     learning_rate_min : float, default=0.0
         The rate 'cosine' anneals down to.

@@ -70,6 +70,8 @@ _SOLVER_HYPER_PARAMETERS = {
     "adam": ("beta_1", "beta_2", "epsilon"),
     "adamw": ("beta_1", "beta_2", "epsilon", "weight_decay"),
     "rmsprop": ("rho", "epsilon"),
+    "adagrad": ("epsilon",),
+    "adadelta": ("rho", "epsilon"),
 }
 
 # learning_rate values that only 'sgd' follows, as in scikit-learn

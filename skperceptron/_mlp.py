@@ -209,8 +209,8 @@ class _BaseDeepMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
             return None
         if self.solver == "lbfgs":
             raise ValueError(
-                "dropout needs a stochastic solver ('sgd', 'adam', 'adamw', "
-                "'rmsprop'): L-BFGS assumes a deterministic loss."
+                f"dropout needs a stochastic solver {sorted(OPTIMIZERS)}: "
+                "L-BFGS assumes a deterministic loss."
             )
         return rates
 

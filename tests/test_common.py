@@ -38,6 +38,11 @@ ESTIMATORS = [
         solver="adamw",
         early_stopping_metric="loss",
     ),
+    DeepMLPClassifier(max_iter=100, solver="adagrad", learning_rate_init=0.01),
+    # Adadelta in its own units: rate 1 (Zeiler's rule), epsilon as in PyTorch
+    DeepMLPRegressor(
+        max_iter=100, solver="adadelta", learning_rate_init=1.0, epsilon=1e-6
+    ),
     PerceptronClassifier(max_iter=5),
     # eta0=1 suits the scale-free step rule; the log-loss neuron takes a smaller
     # step, or the checks' unscaled, very noisy blobs make it oscillate

@@ -16,6 +16,7 @@ def test_demo_trains_every_model_and_reports_sensible_scores():
         assert 0.9 < accuracy <= 1.0, name
         assert seconds > 0
     assert any("Best learning rate and batch size" in line for line in lines)
+    assert any("suggest learning_rate_init=" in line for line in lines)
 
 
 def test_command_line_help_explains_the_demo():

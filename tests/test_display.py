@@ -16,17 +16,6 @@ VALIDATION_LOSS = [1.1, 0.7, 0.5, 0.55, 0.6]
 VALIDATION_SCORE = [0.5, 0.7, 0.9, 0.85, 0.8]
 
 
-@pytest.fixture
-def pyplot():
-    """matplotlib's pyplot on the Agg backend; closes every figure afterwards."""
-    matplotlib = pytest.importorskip("matplotlib")
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    yield plt
-    plt.close("all")
-
-
 def training_history(validation=False):
     """A history_ as a stochastic fit records it, with or without validation."""
     history = {"loss": LOSS, "learning_rate": [1e-3] * 5, "seconds": [0.01] * 5}

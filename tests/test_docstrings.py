@@ -71,6 +71,19 @@ def test_function_docstring(import_path):
     assert _errors(import_path, IGNORED_EVERYWHERE) == []
 
 
+@pytest.mark.parametrize(
+    "import_path, ignored",
+    [
+        ("skperceptron.find_learning_rate", set()),
+        ("skperceptron.LearningRateFinderDisplay", set()),
+        ("skperceptron.LearningRateFinderDisplay.plot", IGNORED_FOR_METHODS),
+        ("skperceptron.LearningRateFinderDisplay.from_estimator", IGNORED_FOR_METHODS),
+    ],
+)
+def test_learning_rate_finder_docstrings(import_path, ignored):
+    assert _errors(import_path, IGNORED_EVERYWHERE | ignored) == []
+
+
 def test_the_usual_methods_are_validated():
     """A guard against ``_public_methods`` silently finding nothing.
 

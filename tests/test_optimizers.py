@@ -147,22 +147,73 @@ def test_adamw_without_weight_decay_is_adam_exactly():
     assert_array_equal(adamw_params, adam_params)
 
 
+def assert_root_scaled_steps(optimizer, accumulators, epsilon):
+    """Two steps of ``w <- w - lr * g / (sqrt(a) + epsilon)``, ``a`` given per step."""
+    after_first, after_second = two_steps(optimizer)
+    expected_first = START - LEARNING_RATE * FIRST_GRADS / (
+        np.sqrt(accumulators[0]) + epsilon
+    )
+    expected_second = expected_first - LEARNING_RATE * SECOND_GRADS / (
+        np.sqrt(accumulators[1]) + epsilon
+    )
+    assert_allclose(after_first, expected_first, rtol=1e-12)
+    assert_allclose(after_second, expected_second, rtol=1e-12)
+
+
 @pytest.mark.parametrize("epsilon", [1e-8, 0.5])
 def test_rmsprop_two_steps(epsilon):
     rho = 0.8
     optimizer = OPTIMIZERS["rmsprop"](4, np.float64, rho=rho, epsilon=epsilon)
-    after_first, after_second = two_steps(optimizer)
     first_mean_square = (1 - rho) * FIRST_GRADS**2
     second_mean_square = rho * first_mean_square + (1 - rho) * SECOND_GRADS**2
-    expected_first = START - LEARNING_RATE * FIRST_GRADS / (
-        np.sqrt(first_mean_square) + epsilon
+    assert_root_scaled_steps(
+        optimizer, (first_mean_square, second_mean_square), epsilon
     )
-    expected_second = expected_first - LEARNING_RATE * SECOND_GRADS / (
-        np.sqrt(second_mean_square) + epsilon
-    )
-    assert_allclose(after_first, expected_first, rtol=1e-12)
-    assert_allclose(after_second, expected_second, rtol=1e-12)
     assert_allclose(optimizer.mean_square, second_mean_square, rtol=1e-12)
+
+
+@pytest.mark.parametrize("epsilon", [1e-8, 0.5])
+def test_adagrad_two_steps_divide_by_the_root_of_the_gradient_sum(epsilon):
+    optimizer = OPTIMIZERS["adagrad"](4, np.float64, epsilon=epsilon)
+    first_sum = FIRST_GRADS**2
+    second_sum = FIRST_GRADS**2 + SECOND_GRADS**2
+    assert_root_scaled_steps(optimizer, (first_sum, second_sum), epsilon)
+    assert_allclose(optimizer.sum_of_squares, second_sum, rtol=1e-12)
+
+
+def test_adagrad_first_step_moves_every_weight_by_the_learning_rate():
+    # g / sqrt(g^2) = sign(g): the first step is the sign of the gradient
+    optimizer = OPTIMIZERS["adagrad"](4, np.float64, epsilon=0.0)
+    params = START.copy()
+    optimizer.step(params, FIRST_GRADS, LEARNING_RATE)
+    assert_allclose(params, START - LEARNING_RATE * np.sign(FIRST_GRADS))
+
+
+@pytest.mark.parametrize("epsilon", [1e-6, 0.5])
+def test_adadelta_two_steps(epsilon):
+    rho = 0.8
+    optimizer = OPTIMIZERS["adadelta"](4, np.float64, rho=rho, epsilon=epsilon)
+    after_first, after_second = two_steps(optimizer)
+    # the closed form, one quantity per line of Zeiler's Algorithm 1
+    mean_square, mean_square_update, expected = 0.0, 0.0, [START]
+    for grads in (FIRST_GRADS, SECOND_GRADS):
+        mean_square = rho * mean_square + (1 - rho) * grads**2
+        delta = np.sqrt(mean_square_update + epsilon) / np.sqrt(mean_square + epsilon)
+        delta = delta * grads
+        mean_square_update = rho * mean_square_update + (1 - rho) * delta**2
+        expected.append(expected[-1] - LEARNING_RATE * delta)
+    assert_allclose(after_first, expected[1], rtol=1e-12)
+    assert_allclose(after_second, expected[2], rtol=1e-12)
+    assert_allclose(optimizer.mean_square_update, mean_square_update, rtol=1e-12)
+
+
+def test_adadelta_first_step_by_hand():
+    # rho=0.5, epsilon=0.25, g=1: v = 0.5, Delta = sqrt(0.25) / sqrt(0.75) * 1
+    optimizer = OPTIMIZERS["adadelta"](1, np.float64, rho=0.5, epsilon=0.25)
+    params = np.array([2.0])
+    optimizer.step(params, np.array([1.0]), 1.0)
+    assert_allclose(params, [2.0 - 1.0 / np.sqrt(3.0)], rtol=1e-12)
+    assert_allclose(optimizer.mean_square_update, [0.5 / 3.0], rtol=1e-12)
 
 
 @pytest.mark.parametrize("name", sorted(OPTIMIZERS))
@@ -203,12 +254,23 @@ def test_float32_stays_float32(name):
     assert_allclose(params, params64, rtol=1e-5, atol=1e-6)
 
 
+# (learning rate, hyper-parameters) where 0.05 does not suit: Adagrad's steps
+# shrink as 1 / sqrt(t), so it needs a larger rate; Adadelta runs in its own
+# units, rate 1 (Zeiler's rule), with an epsilon that lets its first steps, of
+# size about sqrt(epsilon), get going within 500 steps
+_QUADRATIC_SETTINGS = {
+    "adagrad": (0.5, {}),
+    "adadelta": (1.0, {"epsilon": 1e-4}),
+}
+
+
 @pytest.mark.parametrize("name", sorted(OPTIMIZERS))
 def test_default_optimizer_minimises_a_quadratic(name):
     # J(w) = 0.5 * ||w - target||^2, gradient w - target
     target = np.array([3.0, -1.0, 0.5, 2.0])
-    optimizer = OPTIMIZERS[name](4, np.float64)
+    learning_rate, hyper = _QUADRATIC_SETTINGS.get(name, (0.05, {}))
+    optimizer = OPTIMIZERS[name](4, np.float64, **hyper)
     params = START.copy()
     for _ in range(500):
-        optimizer.step(params, params - target, 0.05)
+        optimizer.step(params, params - target, learning_rate)
     assert_allclose(params, target, atol=1e-2)

@@ -7,13 +7,14 @@ keeps the configuration picklable, so this module sits on ``sys.path``.
 
 from pathlib import Path
 
-# perceptron -> deep network -> loss -> learning rate -> mini-batches ->
-# overfitting -> the same ideas on a regression
+# perceptron -> deep network -> loss -> learning rate (and finding it) ->
+# mini-batches -> overfitting -> the same ideas on a regression
 LECTURE_ORDER = (
     "plot_perceptron.py",
     "plot_stacking_layers.py",
     "plot_loss_landscape.py",
     "plot_learning_rate.py",
+    "plot_learning_rate_finder.py",
     "plot_minibatches.py",
     "plot_overfitting.py",
     "plot_regression.py",

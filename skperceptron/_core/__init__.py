@@ -6,7 +6,8 @@ Read it in this order, each file one concept of the lecture:
 (one dense layer, forward and backward), ``network`` (stacked layers, J and
 its gradient), ``optimizers`` (the gradient step), ``schedules`` (the learning
 rate over time), ``stopping`` (when to stop), ``batches`` (cutting an epoch into
-mini-batches) and ``training`` (the loops).
+mini-batches), ``training`` (the loops) and ``lr_range`` (the learning-rate
+range test, a short loop of its own).
 
 The core imports NumPy and SciPy only, never scikit-learn or an estimator.
 """
@@ -16,6 +17,7 @@ from .batches import BlockShuffledBatches, SampleShuffledBatches
 from .clipping import clip_by_global_norm
 from .initializers import INITIALIZERS
 from .losses import LOSSES
+from .lr_range import SUGGESTIONS, exponential_rates, run_range_test, smooth
 from .network import Network, predict_output
 from .optimizers import OPTIMIZERS
 from .penalties import PENALTIES
@@ -37,6 +39,7 @@ __all__ = [
     "OPTIMIZERS",
     "PENALTIES",
     "SCHEDULES",
+    "SUGGESTIONS",
     "BlockShuffledBatches",
     "SampleShuffledBatches",
     "Network",
@@ -45,8 +48,11 @@ __all__ = [
     "TrainingRun",
     "Validation",
     "clip_by_global_norm",
+    "exponential_rates",
     "make_schedule",
     "predict_output",
     "run_lbfgs",
     "run_minibatch",
+    "run_range_test",
+    "smooth",
 ]

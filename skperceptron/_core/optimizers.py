@@ -129,6 +129,70 @@ class RMSprop:
         params -= np.multiply(scratch, learning_rate, out=scratch)
 
 
+class Adagrad:
+    """Adagrad (Duchi, Hazan & Singer, 2011): per-weight rates from the gradient sum.
+
+    Each weight's step is divided by the root of the sum of all its squared
+    gradients so far, so weights with large or frequent gradients slow down
+    and rarely updated ones keep a large step:
+
+    .. math::
+        s \\leftarrow s + g^2, \\qquad
+        w \\leftarrow w - \\eta \\frac{g}{\\sqrt{s} + \\epsilon}
+    """
+
+    def __init__(self, n_params, dtype, *, epsilon=1e-8):
+        self.epsilon = epsilon
+        self.sum_of_squares = np.zeros(n_params, dtype=dtype)
+        self._scratch = np.empty(n_params, dtype=dtype)
+
+    def step(self, params, grads, learning_rate):
+        scratch = self._scratch
+        self.sum_of_squares += np.multiply(grads, grads, out=scratch)
+        _divide_by_root(grads, self.sum_of_squares, self.epsilon, scratch)
+        params -= np.multiply(scratch, learning_rate, out=scratch)
+
+
+class Adadelta:
+    """Adadelta (Zeiler, 2012): the step's own running RMS sets its units.
+
+    With running means :math:`v` of the squared gradients and :math:`u` of
+    the squared updates (both decaying by :math:`\\rho`):
+
+    .. math::
+        v \\leftarrow \\rho v + (1 - \\rho) g^2, \\quad
+        \\Delta = \\frac{\\sqrt{u + \\epsilon}}{\\sqrt{v + \\epsilon}} g, \\quad
+        u \\leftarrow \\rho u + (1 - \\rho) \\Delta^2, \\quad
+        w \\leftarrow w - \\eta \\Delta
+
+    Zeiler's rule has no learning rate (:math:`\\eta = 1`); here
+    :math:`\\eta` scales the update, as in PyTorch, and :math:`u` records the
+    unscaled :math:`\\Delta`. :math:`\\epsilon` starts the first steps (then
+    :math:`u = 0`), so it sets their size.
+    """
+
+    def __init__(self, n_params, dtype, *, rho=0.9, epsilon=1e-6):
+        self.rho, self.epsilon = rho, epsilon
+        self.mean_square = np.zeros(n_params, dtype=dtype)
+        self.mean_square_update = np.zeros(n_params, dtype=dtype)
+        self._scratch = np.empty(n_params, dtype=dtype)
+        self._update = np.empty(n_params, dtype=dtype)
+
+    def step(self, params, grads, learning_rate):
+        scratch, update = self._scratch, self._update
+        _blend_into(
+            self.mean_square, np.multiply(grads, grads, out=scratch), self.rho, scratch
+        )
+        np.add(self.mean_square_update, self.epsilon, out=update)
+        np.add(self.mean_square, self.epsilon, out=scratch)
+        np.divide(update, scratch, out=update)
+        np.sqrt(update, out=update)
+        update *= grads  # the unscaled step Delta
+        squared_update = np.multiply(update, update, out=scratch)
+        _blend_into(self.mean_square_update, squared_update, self.rho, scratch)
+        params -= np.multiply(update, learning_rate, out=update)
+
+
 def _blend_into(average, values, decay, scratch):
     """Exponential moving average in place: ``a <- decay a + (1 - decay) x``.
 
@@ -150,4 +214,6 @@ OPTIMIZERS = {
     "adam": Adam,
     "adamw": AdamW,
     "rmsprop": RMSprop,
+    "adagrad": Adagrad,
+    "adadelta": Adadelta,
 }
