@@ -12,13 +12,24 @@ import time
 from numbers import Integral
 
 import joblib
+import numpy as np
+from scipy.sparse import issparse
 from sklearn import get_config
 from sklearn.model_selection._validation import _score
 from sklearn.pipeline import Pipeline
+from sklearn.utils import check_random_state
 from sklearn.utils.metaestimators import _safe_split
 from sklearn.utils.validation import _check_method_params, _num_samples
 
-from ._core import OPTIMIZERS
+from ._core import OPTIMIZERS, Network
+from ._core.stacked import Candidate, run_stacked
+from ._fitting import (
+    _SOLVER_HYPER_PARAMETERS,
+    make_validation,
+    resolve_batch_size,
+    split_validation,
+    warn_if_not_converged,
+)
 from ._mlp import _BaseDeepMLP
 
 # Parameters of our MLPs that change neither the shape of the network nor the
@@ -131,17 +142,143 @@ def _fit_leading_steps(estimators, X_train, y_train):
     return X_final
 
 
-def train_together(finals, X, y):
-    """Fit each final estimator on ``(X, y)``; True where it trained."""
+def _fit_each(finals, X, y):
+    """Fit each final estimator on its own; True where it trained."""
     trained = []
     for final in finals:
         try:
             final.fit(X, y)
-        except Exception:  # the member's own fit reports it, as scikit-learn does
+        except Exception:  # its own fit in scikit-learn's code reports it
             trained.append(False)
         else:
             trained.append(True)
     return trained
+
+
+def train_together(finals, X, y):
+    """Fit the final estimators on ``(X, y)`` as one stack; True where trained.
+
+    A member whose loss turned non-finite, or a group whose set-up fails, is
+    reported untrained: its own fit, run by scikit-learn's code, then gives
+    the exact outcome (error, warning, recovered weights).
+    """
+    if len(finals) == 1 or issparse(X):
+        return _fit_each(finals, X, y)
+    try:
+        members = [_Member(final, X, y) for final in finals]
+        stack = _Stack(members)
+    except Exception:
+        return [False] * len(finals)
+    stack.train()
+    return [member.store() for member in members]
+
+
+class _Member:
+    """One final estimator, set up as its own fit sets it up, minus training."""
+
+    def __init__(self, final, X, y):
+        final._validate_params()
+        self.final = final
+        self.X, self.Y = final._validate_input(X, y, False, reset=True)
+        self.sample_weight = final._sample_weight(None, self.X, self.Y, False)
+        self.rng = check_random_state(final.random_state)
+        hidden = final._hidden_layer_sizes()
+        self.layer_units = [self.X.shape[1], *hidden, self.Y.shape[1]]
+        final._initialize(self.layer_units, self.X.dtype, self.rng)
+        self.network = final._build_network(self.layer_units, self.X.dtype)
+        if final.early_stopping:
+            final._best_params = self.network.params.copy()
+        self.candidate = None
+
+    def make_candidate(self, validation_data, one_batch):
+        final = self.final
+        validation = None
+        if validation_data is not None:
+            validation = make_validation(final, self.network, *validation_data)
+        final._schedule = final._make_schedule()
+        self.candidate = Candidate(
+            schedule=final._schedule,
+            monitor=final._make_monitor(self.network, one_batch=one_batch),
+            max_iter=final.max_iter,
+            params=self.network.params,
+            validation=validation,
+            monitored=f"validation_{final.early_stopping_metric}",
+        )
+        return self.candidate
+
+    def store(self):
+        """Fitted attributes from the stacked run; False when it diverged."""
+        result = self.candidate.result
+        if result.diverged:
+            return False
+        self.final._store_result(self.network, result, self.candidate.monitor)
+        warn_if_not_converged(self.final, result, False)
+        return True
+
+
+class _Stack:
+    """The members' shared data, batches and split, and their stacked network."""
+
+    def __init__(self, members):
+        first = members[0]
+        final = first.final
+        X, Y, sample_weight = first.X, first.Y, first.sample_weight
+        validation_data = None
+        if final.early_stopping:
+            stratify = final._stratify_validation(Y)
+            (X, Y, sample_weight), validation_data = split_validation(
+                final, X, Y, sample_weight, first.rng, stratify
+            )
+        batch_size = resolve_batch_size(
+            final.batch_size, X.shape[0], final._auto_batch_size
+        )
+        rng = first.rng if final.shuffle else None
+        self.batches = final._batches(X, Y, sample_weight, batch_size, rng)
+        one_batch = batch_size >= X.shape[0]
+        self.candidates = [
+            member.make_candidate(validation_data, one_batch) for member in members
+        ]
+        self.network = _stacked_network(members)
+        self.optimizer = _stacked_optimizer(members, self.network)
+
+    def train(self):
+        run_stacked(self.network, self.optimizer, self.candidates, self.batches)
+
+
+def _column(members, name):
+    """Parameter ``name`` of every member as a (n_members, 1) float column."""
+    return np.array([[float(getattr(m.final, name))] for m in members])
+
+
+def _stacked_network(members):
+    """A Network with one row per member, starting from each member's weights."""
+    first = members[0]
+    final, n_hidden = first.final, len(first.layer_units) - 2
+    network = Network(
+        first.layer_units,
+        final._hidden_activations(n_hidden),
+        final._loss_name(),
+        first.X.dtype,
+        alpha=_column(members, "alpha"),
+        n_candidates=len(members),
+        **final._network_options(n_hidden),
+    )
+    network.params[...] = [member.network.params for member in members]
+    return network
+
+
+def _stacked_optimizer(members, network):
+    """The members' solver over the stack, hyper-parameters as columns."""
+    final = members[0].final
+    hyper = {
+        name: getattr(final, name)
+        if isinstance(getattr(final, name), bool)
+        else _column(members, name)
+        for name in _SOLVER_HYPER_PARAMETERS[final.solver]
+    }
+    if final.solver == "adamw":
+        hyper["n_decayed"] = network.n_coefs
+    return OPTIMIZERS[final.solver](network.params.shape, network.dtype, **hyper)
 
 
 def fit_and_score_group(
