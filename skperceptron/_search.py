@@ -3,9 +3,9 @@
 It follows scikit-learn's ``BaseSearchCV.fit`` step by step (scorers, routed
 parameters, splits, ``_run_search``, ``_format_results``, best index, refit)
 and differs in one place: the candidate-split pairs are planned into tasks.
-Pairs whose estimators can be stacked (see ``_stacked_fit.stack_key``) and
-that share a split form one task that trains them together; every other pair
-is one call of scikit-learn's own ``_fit_and_score``. The tasks go through
+Pairs whose estimators can be stacked (see ``_search_groups.stack_key``) form
+one task that trains them together, across splits; every other pair is one
+call of scikit-learn's own ``_fit_and_score``. The tasks go through
 joblib, so ``n_jobs`` and joblib backends spread them.
 """
 
@@ -24,7 +24,7 @@ from sklearn.model_selection._validation import (
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import _check_method_params, indexable
 
-from ._stacked_fit import fit_and_score_group, group_chunks, stack_key
+from ._search_groups import fit_and_score_group, group_chunks, stack_key
 
 
 class StackedSearchMixin:
@@ -227,12 +227,12 @@ class _CandidateEvaluator:
     def _plan(self, pairs, n_candidates, n_splits, contexts):
         """Delayed calls, each returning ``(positions, outcome dicts)``.
 
-        Stackable pairs of one split and one group key are trained together,
-        in chunks that fit working memory; the others are fitted one by one.
+        Stackable pairs with one group key are trained together, in chunks
+        that fit working memory; the others are fitted one by one.
         """
         groups, tasks = defaultdict(list), []
         stacking = self._stacking_allowed()
-        for position, (cand_idx, params, split_idx, split) in enumerate(pairs):
+        for position, (_, params, _, _) in enumerate(pairs):
             estimator = clone(self.base_estimator).set_params(
                 **clone(params, safe=False)
             )
@@ -242,13 +242,10 @@ class _CandidateEvaluator:
                     self._single_task(position, pairs, n_candidates, n_splits, contexts)
                 )
             else:
-                groups[split_idx, key].append((position, estimator))
+                groups[key].append((position, estimator))
         for members in groups.values():
             for chunk in group_chunks(members, self.X):
-                positions = [position for position, _ in chunk]
-                estimators = [estimator for _, estimator in chunk]
-                split = pairs[positions[0]][3]
-                tasks.append(self._group_task(positions, estimators, split, pairs))
+                tasks.append(self._group_task(chunk, pairs))
         return tasks
 
     def _stacking_allowed(self):
@@ -274,16 +271,18 @@ class _CandidateEvaluator:
             callback_ctx=contexts[position],
         )
 
-    def _group_task(self, positions, estimators, split, pairs):
-        train, test = split
+    def _group_task(self, chunk, pairs):
+        positions = [position for position, _ in chunk]
+        split_ids = [pairs[position][2] for position in positions]
+        splits = {pairs[position][2]: pairs[position][3] for position in positions}
         fallbacks = [
             partial(
                 _fit_and_score,
                 clone(self.base_estimator),
                 self.X,
                 self.y,
-                train=train,
-                test=test,
+                train=pairs[position][3][0],
+                test=pairs[position][3][1],
                 parameters=pairs[position][1],
                 **self.fit_kwargs,
             )
@@ -291,11 +290,11 @@ class _CandidateEvaluator:
         ]
         return delayed(_group)(
             positions,
-            estimators,
+            [estimator for _, estimator in chunk],
+            split_ids,
+            splits,
             self.X,
             self.y,
-            train,
-            test,
             fallbacks,
             scorer=self.fit_kwargs["scorer"],
             score_params=self.fit_kwargs["score_params"],
@@ -309,13 +308,13 @@ def _one_pair(position, *args, **kwargs):
     return [position], [_fit_and_score(*args, **kwargs)]
 
 
-def _group(positions, estimators, X, y, train, test, fallbacks, **score_kwargs):
+def _group(positions, estimators, split_ids, splits, X, y, fallbacks, **score_kwargs):
     """Fit and score a group together; members it could not train, one by one.
 
     ``fallbacks`` holds, per member, the ``_fit_and_score`` call that gives
     exactly scikit-learn's outcome, errors included.
     """
-    results = fit_and_score_group(estimators, X, y, train, test, **score_kwargs)
+    results = fit_and_score_group(estimators, split_ids, splits, X, y, **score_kwargs)
     results = [
         fallback() if result is None else result
         for result, fallback in zip(results, fallbacks)

@@ -1,28 +1,20 @@
-"""Fit and score a group of candidate estimators of one split together.
+"""Train several of our MLPs as one stack: estimator set-up around ``run_stacked``.
 
-A search hands over estimators (ours, alone or as the last step of a
-``Pipeline``) that agree on everything but parameters listed in
-``STACKABLE_PARAMETERS``; ``stack_key`` says which group one belongs to. The
-pipeline's leading steps are fitted once for the group (their parameters are
-equal), the final estimators are trained together, and each member is scored
-as scikit-learn's ``_fit_and_score`` scores it.
+Each member is set up exactly as its own ``fit`` sets it up (validated data,
+initial weights drawn from its ``random_state``, schedule, monitor, validation
+scorer); the stack then shares what the members' fits would all draw alike
+(the early-stopping split and the per-epoch shuffles) and trains every member
+in one ``run_stacked`` loop. Members trained on different splits of a
+cross-validation stack too when their splits have equal sizes: each gathers
+its batches from its own split's rows.
 """
 
-import time
-from numbers import Integral
-
-import joblib
 import numpy as np
 from scipy.sparse import issparse
-from sklearn import get_config
-from sklearn.model_selection._validation import _score
-from sklearn.pipeline import Pipeline
 from sklearn.utils import check_random_state
-from sklearn.utils.metaestimators import _safe_split
-from sklearn.utils.validation import _check_method_params, _num_samples
 
 from ._core import OPTIMIZERS, Network
-from ._core.stacked import Candidate, run_stacked
+from ._core.stacked import Candidate, SplitBatches, run_stacked
 from ._fitting import (
     _SOLVER_HYPER_PARAMETERS,
     make_validation,
@@ -30,122 +22,12 @@ from ._fitting import (
     split_validation,
     warn_if_not_converged,
 )
-from ._mlp import _BaseDeepMLP
-
-# Parameters of our MLPs that change neither the shape of the network nor the
-# random draws or order of the batches: candidates may differ in these.
-STACKABLE_PARAMETERS = frozenset(
-    {
-        "learning_rate_init",
-        "alpha",
-        "momentum",
-        "beta_1",
-        "beta_2",
-        "epsilon",
-        "weight_decay",
-        "rho",
-        "power_t",
-        "learning_rate",
-        "learning_rate_min",
-        "step_decay_epochs",
-        "step_decay_factor",
-        "warmup_epochs",
-        "tol",
-        "n_iter_no_change",
-        "max_iter",
-        "max_fun",
-        "early_stopping_metric",
-    }
-)
 
 
-def _steps(estimator):
-    """``(leading steps, final estimator)``; no leading steps outside a Pipeline."""
-    if isinstance(estimator, Pipeline):
-        return estimator.steps[:-1], estimator.steps[-1][1]
-    return [], estimator
-
-
-def _trains_stacked(final):
-    """Whether the final estimator's fit can run as one member of a stack.
-
-    Its random draws must repeat from candidate to candidate (an int
-    ``random_state``), and nothing may act per fit outside the core's loop.
-    """
-    if not isinstance(final, _BaseDeepMLP) or final.solver not in OPTIMIZERS:
-        return False
-    dropout = (
-        final.dropout if isinstance(final.dropout, (list, tuple)) else [final.dropout]
-    )
-    return (
-        isinstance(final.random_state, Integral)
-        and not isinstance(final.random_state, bool)
-        and not final.verbose
-        and not final.warm_start
-        and final.max_grad_norm is None
-        and not any(dropout)
-        and not getattr(final, "_skl_callbacks", None)
-    )
-
-
-def stack_key(estimator):
-    """A hashable group key, or None when ``estimator`` must be fitted alone.
-
-    Two estimators with the same key differ only in ``STACKABLE_PARAMETERS``
-    of their final step.
-    """
-    leading, final = _steps(estimator)
-    if not _trains_stacked(final):
-        return None
-    shared = {
-        name: value
-        for name, value in final.get_params(deep=False).items()
-        if name not in STACKABLE_PARAMETERS
-    }
-    outer = {}
-    if isinstance(estimator, Pipeline):
-        outer = {
-            k: v for k, v in estimator.get_params(deep=False).items() if k != "steps"
-        }
-        outer["final_name"] = estimator.steps[-1][0]
-    return joblib.hash((type(final), shared, leading, outer))
-
-
-def _bytes_per_candidate(final, n_features, n_rows):
-    """Rough memory of one stacked candidate: weights, optimizer, activations."""
-    sizes = final.hidden_layer_sizes
-    units = [n_features, *(sizes if hasattr(sizes, "__iter__") else [sizes]), 1]
-    n_params = sum((a + 1) * b for a, b in zip(units[:-1], units[1:]))
-    batch = n_rows if final.batch_size == "auto" else min(final.batch_size, n_rows)
-    batch = max(batch, min(200, n_rows), int(final.validation_fraction * n_rows))
-    return 8 * (6 * n_params + 3 * batch * sum(units[1:]))
-
-
-def group_chunks(members, X):
-    """Split a group ``[(position, estimator), ...]`` to fit ``working_memory``."""
-    final = _steps(members[0][1])[1]
-    n_rows, n_features = _num_samples(X), X.shape[1]
-    budget = get_config()["working_memory"] * 2**20
-    size = max(1, int(budget // _bytes_per_candidate(final, n_features, n_rows)))
-    return [members[start : start + size] for start in range(0, len(members), size)]
-
-
-def _fit_leading_steps(estimators, X_train, y_train):
-    """Fit the first member's leading steps and share them; the final inputs."""
-    leading, _ = _steps(estimators[0])
-    if not leading:
-        return X_train
-    head = estimators[0][:-1]
-    X_final = head.fit_transform(X_train, y_train)
-    for estimator in estimators[1:]:
-        estimator.steps = list(head.steps) + estimator.steps[-1:]
-    return X_final
-
-
-def _fit_each(finals, X, y):
-    """Fit each final estimator on its own; True where it trained."""
+def _fit_each(finals, Xs, ys):
+    """Fit each estimator on its own data; True where it trained."""
     trained = []
-    for final in finals:
+    for final, X, y in zip(finals, Xs, ys):
         try:
             final.fit(X, y)
         except Exception:  # its own fit in scikit-learn's code reports it
@@ -155,22 +37,49 @@ def _fit_each(finals, X, y):
     return trained
 
 
-def train_together(finals, X, y):
-    """Fit the final estimators on ``(X, y)`` as one stack; True where trained.
+def train_together(finals, Xs, ys):
+    """Fit ``finals[i]`` on ``(Xs[i], ys[i])``, stacked; True where it trained.
 
-    A member whose loss turned non-finite, or a group whose set-up fails, is
-    reported untrained: its own fit, run by scikit-learn's code, then gives
-    the exact outcome (error, warning, recovered weights).
+    Members given the very same ``Xs`` object share a split. A member whose
+    loss turned non-finite, or a group whose set-up fails, is reported
+    untrained: its own fit, run by scikit-learn's code, then gives the exact
+    outcome (error, warning, recovered weights).
     """
-    if len(finals) == 1 or issparse(X):
-        return _fit_each(finals, X, y)
+    if len(finals) == 1 or any(issparse(X) for X in Xs):
+        return _fit_each(finals, Xs, ys)
+    split_ids = [id(X) for X in Xs]
     try:
-        members = [_Member(final, X, y) for final in finals]
-        stack = _Stack(members)
+        members = [_Member(*args) for args in zip(finals, Xs, ys)]
+        for stack in _stacks(members, split_ids):
+            stack.train()
     except Exception:
         return [False] * len(finals)
-    stack.train()
     return [member.store() for member in members]
+
+
+def _stacks(members, split_ids):
+    """One stack of every member when their splits can share batches, else one
+    stack per split."""
+    by_split = {}
+    for member, split_id in zip(members, split_ids):
+        by_split.setdefault(split_id, []).append(member)
+    groups = list(by_split.values())
+    firsts = [group[0] for group in groups]
+    if len(groups) > 1 and not _splits_stack(firsts):
+        return [_Stack(group, [0] * len(group)) for group in groups]
+    split_of = [list(by_split).index(split_id) for split_id in split_ids]
+    return [_Stack(members, split_of)]
+
+
+def _splits_stack(firsts):
+    """Whether members of these splits draw alike: equal sizes, no weights, and
+    no stratified early-stopping split (which depends on the targets)."""
+    final = firsts[0].final
+    return (
+        len({(m.X.shape, m.Y.shape, m.X.dtype) for m in firsts}) == 1
+        and all(m.sample_weight is None for m in firsts)
+        and not (final.early_stopping and final._stratify_validation(firsts[0].Y))
+    )
 
 
 class _Member:
@@ -189,6 +98,16 @@ class _Member:
         if final.early_stopping:
             final._best_params = self.network.params.copy()
         self.candidate = None
+
+    def split_data(self):
+        """``(X, Y, w)`` to train on and the validation data (or None)."""
+        final = self.final
+        if not final.early_stopping:
+            return (self.X, self.Y, self.sample_weight), None
+        stratify = final._stratify_validation(self.Y)
+        return split_validation(
+            final, self.X, self.Y, self.sample_weight, self.rng, stratify
+        )
 
     def make_candidate(self, validation_data, one_batch):
         final = self.final
@@ -217,32 +136,51 @@ class _Member:
 
 
 class _Stack:
-    """The members' shared data, batches and split, and their stacked network."""
+    """Members with their splits' data, shared batches and a stacked network.
 
-    def __init__(self, members):
-        first = members[0]
-        final = first.final
-        X, Y, sample_weight = first.X, first.Y, first.sample_weight
-        validation_data = None
-        if final.early_stopping:
-            stratify = final._stratify_validation(Y)
-            (X, Y, sample_weight), validation_data = split_validation(
-                final, X, Y, sample_weight, first.rng, stratify
-            )
+    ``split_of[i]`` numbers member ``i``'s split; the first member of each
+    split draws that split's early-stopping split, and the first member's
+    generator draws the shuffles for all.
+    """
+
+    def __init__(self, members, split_of):
+        firsts = {}
+        for member, split in zip(members, split_of):
+            firsts.setdefault(split, member)
+        parts = {split: member.split_data() for split, member in firsts.items()}
+        final = members[0].final
+        X, Y, sample_weight = parts[0][0]
         batch_size = resolve_batch_size(
             final.batch_size, X.shape[0], final._auto_batch_size
         )
-        rng = first.rng if final.shuffle else None
-        self.batches = final._batches(X, Y, sample_weight, batch_size, rng)
+        rng = members[0].rng if final.shuffle else None
+        self.batches = _batches(final, parts, split_of, batch_size, rng)
         one_batch = batch_size >= X.shape[0]
         self.candidates = [
-            member.make_candidate(validation_data, one_batch) for member in members
+            member.make_candidate(parts[split][1], one_batch)
+            for member, split in zip(members, split_of)
         ]
         self.network = _stacked_network(members)
         self.optimizer = _stacked_optimizer(members, self.network)
 
     def train(self):
         run_stacked(self.network, self.optimizer, self.candidates, self.batches)
+
+
+def _batches(final, parts, split_of, batch_size, rng):
+    """The estimator's batches of one split; of several, gathered per member.
+
+    With several splits, the estimator's batch class cuts the row numbers,
+    so the shuffles are the ones each member's own fit draws.
+    """
+    X, Y, sample_weight = parts[0][0]
+    if len(parts) == 1:
+        return final._batches(X, Y, sample_weight, batch_size, rng)
+    rows = np.arange(X.shape[0])
+    row_batches = final._batches(rows, rows, None, batch_size, rng)
+    X_splits = np.stack([parts[split][0][0] for split in sorted(parts)])
+    Y_splits = np.stack([parts[split][0][1] for split in sorted(parts)])
+    return SplitBatches(row_batches, X_splits, Y_splits, np.asarray(split_of))
 
 
 def _column(members, name):
@@ -279,52 +217,3 @@ def _stacked_optimizer(members, network):
     if final.solver == "adamw":
         hyper["n_decayed"] = network.n_coefs
     return OPTIMIZERS[final.solver](network.params.shape, network.dtype, **hyper)
-
-
-def fit_and_score_group(
-    estimators,
-    X,
-    y,
-    train,
-    test,
-    *,
-    scorer,
-    score_params,
-    return_train_score,
-    error_score,
-):
-    """Outcome dicts of ``_fit_and_score``, one per member (None: fit it alone)."""
-    start = time.time()
-    X_train, y_train = _safe_split(estimators[0], X, y, train)
-    X_test, y_test = _safe_split(estimators[0], X, y, test, train)
-    try:
-        X_final = _fit_leading_steps(estimators, X_train, y_train)
-    except Exception:
-        return [None] * len(estimators)
-    finals = [_steps(estimator)[1] for estimator in estimators]
-    trained = train_together(finals, X_final, y_train)
-    fit_time = (time.time() - start) / len(estimators)
-    score_params = score_params or {}
-    params_test = _check_method_params(X, params=score_params, indices=test)
-    params_train = _check_method_params(X, params=score_params, indices=train)
-    results = []
-    for estimator, ok in zip(estimators, trained):
-        if not ok:
-            results.append(None)
-            continue
-        score_start = time.time()
-        result = {
-            "fit_error": None,
-            "test_scores": _score(
-                estimator, X_test, y_test, scorer, params_test, error_score
-            ),
-        }
-        score_time = time.time() - score_start
-        if return_train_score:
-            result["train_scores"] = _score(
-                estimator, X_train, y_train, scorer, params_train, error_score
-            )
-        result["n_test_samples"] = _num_samples(X_test)
-        result["fit_time"], result["score_time"] = fit_time, score_time
-        results.append(result)
-    return results

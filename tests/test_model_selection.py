@@ -15,7 +15,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from skperceptron import DeepMLPClassifier, DeepMLPRegressor
-from skperceptron._stacked_fit import stack_key
+from skperceptron._search_groups import stack_key
 from skperceptron.model_selection import GridSearchCV, RandomizedSearchCV
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")

@@ -262,7 +262,7 @@ class Network:
 
         Nothing is dropped: this is the network used for prediction.
         """
-        buffers = self._buffers(X.shape[0])
+        buffers = self._buffers(X.shape[-2])
         self._forward(X, buffers, dropout_rng=None)
         return buffers.outputs
 
@@ -301,7 +301,7 @@ class Network:
         (see ``draw_dropout_mask``), so equal seeds give equal results;
         without one nothing is dropped.
         """
-        n_samples = X.shape[0]
+        n_samples = X.shape[-2]
         if sample_weight is None:
             weight_sum, weights = n_samples, None
         else:

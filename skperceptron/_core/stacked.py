@@ -75,6 +75,8 @@ def run_stacked(network, optimizer, candidates, batches):
         if len(going_on) < len(active) and going_on:
             network = network.select_candidates(going_on)
             optimizer = _select_rows(optimizer, going_on, len(active))
+            if hasattr(batches, "keep"):
+                batches.keep(going_on)
         active = [active[row] for row in going_on]
     return candidates
 
@@ -83,12 +85,12 @@ def _stacked_epoch(network, optimizer, rates, batches):
     """One pass over ``batches``; each candidate's sample-averaged loss."""
     total_loss, n_samples = 0.0, 0
     for X_batch, Y_batch, w_batch in batches:
-        n_samples += X_batch.shape[0]
+        n_samples += X_batch.shape[-2]
         if w_batch is not None and not w_batch.any():
             continue  # a batch of zero-weight samples carries no gradient
         batch_loss = network.loss_and_gradient(X_batch, Y_batch, w_batch)
         optimizer.step(network.params, network.grads, rates)
-        total_loss = total_loss + batch_loss * X_batch.shape[0]  # (n_candidates,)
+        total_loss = total_loss + batch_loss * X_batch.shape[-2]  # (n_candidates,)
     return total_loss / n_samples
 
 
@@ -129,6 +131,36 @@ def _end_epoch(member, params, loss, learning_rate, seconds, n_samples):
     if not goes_on:
         np.copyto(member.params, params)
     return goes_on
+
+
+class SplitBatches:
+    """Mini-batches of candidates trained on different data of the same size.
+
+    Parameters
+    ----------
+    row_batches : batches object
+        Batches over row numbers (its ``epoch()`` yields ``(rows, _, _)``),
+        which fixes the order of the rows as a single fit would draw it.
+    X, Y : ndarray of shape (n_splits, n_samples, n_features / n_outputs)
+        Each split's training data.
+    split_of : ndarray of shape (n_candidates,)
+        The split each candidate trains on.
+    """
+
+    def __init__(self, row_batches, X, Y, split_of):
+        self.row_batches, self.X, self.Y = row_batches, X, Y
+        self.split_of = split_of[:, np.newaxis]  # (n_candidates, 1)
+        self.n_samples = row_batches.n_samples
+
+    def keep(self, rows):
+        """Go on with the candidates ``rows`` only."""
+        self.split_of = self.split_of[rows]
+
+    def epoch(self):
+        """Yield ``(X_batch, Y_batch, None)`` with a leading candidate axis."""
+        for rows, _, _ in self.row_batches.epoch():
+            rows = rows[np.newaxis, :]  # (1, batch_size)
+            yield self.X[self.split_of, rows], self.Y[self.split_of, rows], None
 
 
 def _select_rows(optimizer, rows, n_candidates):
