@@ -33,20 +33,7 @@ _STACKING_NOTE = """
 """
 
 
-class GridSearchCV(StackedSearchMixin, _sklearn_model_selection.GridSearchCV):
-    __doc__ = (
-        "Exhaustive search over a parameter grid, training candidates together.\n\n"
-        "A drop-in replacement for :class:`sklearn.model_selection.GridSearchCV`"
-        " with the same parameters and attributes, documented there.\n"
-        + _STACKING_NOTE
-        + """
-    Parameters
-    ----------
-    estimator : estimator object
-        The estimator to tune.
-    param_grid : dict or list of dict
-        Parameter names mapped to the values to try.
-    scoring : str, callable, list, tuple or dict, default=None
+_SEARCH_PARAMETERS = """    scoring : str, callable, list, tuple or dict, default=None
         Strategy to evaluate the candidates on the test splits.
     n_jobs : int, default=None
         Number of jobs run in parallel (groups and single fits).
@@ -58,12 +45,15 @@ class GridSearchCV(StackedSearchMixin, _sklearn_model_selection.GridSearchCV):
         Verbosity.
     pre_dispatch : int or str, default='2*n_jobs'
         Number of jobs dispatched ahead in parallel execution.
-    error_score : 'raise' or numeric, default=np.nan
+"""
+
+_SCORE_PARAMETERS = """    error_score : 'raise' or numeric, default=np.nan
         Score of a candidate whose fit fails.
     return_train_score : bool, default=False
         Whether ``cv_results_`` holds training scores.
+"""
 
-    Attributes
+_ATTRIBUTES = """    Attributes
     ----------
     cv_results_ : dict of numpy (masked) ndarrays
         Scores, times and parameters of every candidate, as scikit-learn's.
@@ -84,7 +74,30 @@ class GridSearchCV(StackedSearchMixin, _sklearn_model_selection.GridSearchCV):
     multimetric_ : bool
         Whether several scorers were used.
 
-    See Also
+"""
+
+
+class GridSearchCV(StackedSearchMixin, _sklearn_model_selection.GridSearchCV):
+    __doc__ = (
+        "Exhaustive search over a parameter grid, training candidates together.\n\n"
+        "A drop-in replacement for :class:`sklearn.model_selection.GridSearchCV`"
+        " with the same parameters and attributes, documented there.\n"
+        + _STACKING_NOTE
+        + """
+    Parameters
+    ----------
+    estimator : estimator object
+        The estimator to tune.
+    param_grid : dict or list of dict
+        Parameter names mapped to the values to try.
+"""
+        + _SEARCH_PARAMETERS
+        + """"""
+        + _SCORE_PARAMETERS
+        + """
+"""
+        + _ATTRIBUTES
+        + """    See Also
     --------
     sklearn.model_selection.GridSearchCV : The scikit-learn original.
     RandomizedSearchCV : The same for sampled candidates.
@@ -122,47 +135,16 @@ class RandomizedSearchCV(
         Parameter names mapped to distributions or lists of values.
     n_iter : int, default=10
         Number of candidates sampled.
-    scoring : str, callable, list, tuple or dict, default=None
-        Strategy to evaluate the candidates on the test splits.
-    n_jobs : int, default=None
-        Number of jobs run in parallel (groups and single fits).
-    refit : bool, str or callable, default=True
-        Refit the best candidate on the whole data.
-    cv : int, cross-validation generator or iterable, default=None
-        The cross-validation splitting strategy.
-    verbose : int, default=0
-        Verbosity.
-    pre_dispatch : int or str, default='2*n_jobs'
-        Number of jobs dispatched ahead in parallel execution.
-    random_state : int, RandomState instance or None, default=None
+"""
+        + _SEARCH_PARAMETERS
+        + """    random_state : int, RandomState instance or None, default=None
         Seed of the sampling of candidates.
-    error_score : 'raise' or numeric, default=np.nan
-        Score of a candidate whose fit fails.
-    return_train_score : bool, default=False
-        Whether ``cv_results_`` holds training scores.
-
-    Attributes
-    ----------
-    cv_results_ : dict of numpy (masked) ndarrays
-        Scores, times and parameters of every candidate, as scikit-learn's.
-    best_estimator_ : estimator
-        The best candidate refitted on the whole data (with ``refit``).
-    best_score_ : float
-        Mean cross-validated score of the best candidate.
-    best_params_ : dict
-        Parameters of the best candidate.
-    best_index_ : int
-        Index of the best candidate in ``cv_results_``.
-    scorer_ : function or dict
-        The scorer(s) used.
-    n_splits_ : int
-        Number of cross-validation splits.
-    refit_time_ : float
-        Seconds spent refitting the best candidate.
-    multimetric_ : bool
-        Whether several scorers were used.
-
-    See Also
+"""
+        + _SCORE_PARAMETERS
+        + """
+"""
+        + _ATTRIBUTES
+        + """    See Also
     --------
     sklearn.model_selection.RandomizedSearchCV : The scikit-learn original.
     GridSearchCV : The same over a full grid.

@@ -5,6 +5,7 @@ import warnings
 import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
+from numpydoc.validate import validate
 from scipy.stats import loguniform
 from sklearn import config_context
 from sklearn import model_selection as sk
@@ -15,7 +16,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from skperceptron import DeepMLPClassifier, DeepMLPRegressor
-from skperceptron._search_groups import stack_key
+from skperceptron._search_groups import group_chunks, stack_key
 from skperceptron.model_selection import GridSearchCV, RandomizedSearchCV
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
@@ -190,3 +191,20 @@ def test_group_keys_ignore_stackable_parameters_only():
 def test_convergence_warnings_still_reach_the_user(digits):
     with pytest.warns(ConvergenceWarning):
         GridSearchCV(_classifier(max_iter=2), {"alpha": [1e-4]}, cv=2).fit(*digits)
+
+
+def test_groups_are_cut_into_balanced_chunks(digits):
+    X, _ = digits
+    members = [(i, _classifier()) for i in range(27)]
+    sizes = [len(chunk) for chunk in group_chunks(members, X)]
+    assert sum(sizes) == 27 and max(sizes) - min(sizes) <= 1
+    big = [(i, DeepMLPClassifier((512, 512), random_state=0)) for i in range(3)]
+    assert [len(chunk) for chunk in group_chunks(big, X)] == [1, 1, 1]
+
+
+@pytest.mark.parametrize("search", [GridSearchCV, RandomizedSearchCV])
+def test_docstrings_pass_numpydoc(search):
+    path = f"skperceptron.model_selection.{search.__name__}"
+    assert validate(path)["errors"] == []
+    method_errors = {code for code, _ in validate(f"{path}.fit")["errors"]}
+    assert method_errors <= {"ES01", "SA01", "EX01", "RT02"}
