@@ -1,9 +1,10 @@
 """Grid searches: scikit-learn's over its MLP and ours, and our stacked search.
 
 Each workload runs three searches on the same data, interleaved run by run in
-this one process, and prints a markdown table of median wall times, the ratio
-to scikit-learn's ``GridSearchCV(MLPClassifier)`` and whether ``best_params_``
-agree:
+this one process, and prints a markdown table of median wall times and CPU
+times (``time.process_time``: on a shared machine, the time this process
+actually ran), their ratios to scikit-learn's ``GridSearchCV(MLPClassifier)``
+and whether ``best_params_`` agree:
 
 - ``sklearn``: ``sklearn.model_selection.GridSearchCV`` over ``MLPClassifier``;
 - ``sklearn+ours``: the same search over ``DeepMLPClassifier``;
@@ -19,8 +20,9 @@ Workloads (all on digits, ``Pipeline(StandardScaler, model)``,
 - W6c: hidden (512, 512), ``max_iter=10``, 3 learning rates x 2 alphas, a
   network where the matrix products dominate.
 
-Run ``python benchmarks/bench_search.py`` (``--repeats 1`` for a quick look,
-``--only W6`` to pick workloads).
+Run ``OPENBLAS_NUM_THREADS=1 python benchmarks/bench_search.py``
+(``--repeats 1`` for a quick look, ``--only W6`` to pick workloads); one BLAS
+thread makes the CPU times comparable.
 """
 
 import argparse
@@ -77,11 +79,11 @@ def _systems(hidden, max_iter):
 def _timed_search(search_class, estimator, grid, X, y):
     grid = {f"mlp__{name}": values for name, values in grid.items()}
     search = search_class(estimator, grid, cv=StratifiedKFold(3), n_jobs=1)
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         search.fit(X, y)
-    return time.perf_counter() - start, search
+    return (time.perf_counter() - start, time.process_time() - cpu_start), search
 
 
 def run_workload(name, repeats, X, y):
@@ -95,12 +97,14 @@ def run_workload(name, repeats, X, y):
                 search_class, estimator, spec["grid"], X, y
             )
             times[system].append(seconds)
-    medians = {system: statistics.median(t) for system, t in times.items()}
+    medians = {
+        system: tuple(map(statistics.median, zip(*t))) for system, t in times.items()
+    }
     return medians, searches
 
 
 def _report(name, medians, searches):
-    reference = medians["sklearn"]
+    wall_reference, cpu_reference = medians["sklearn"]
     ours = searches["sklearn+ours"]
     stacked = searches["stacked"]
     same_scores = np.allclose(
@@ -108,11 +112,12 @@ def _report(name, medians, searches):
         stacked.cv_results_["mean_test_score"],
         rtol=1e-9,
     )
-    for system, seconds in medians.items():
+    for system, (wall, cpu) in medians.items():
         best = searches[system].best_params_
         same = best == searches["sklearn"].best_params_
         print(
-            f"| {name} | {system} | {seconds:.2f} | {seconds / reference:.3f} "
+            f"| {name} | {system} | {wall:.1f} | {wall / wall_reference:.2f} "
+            f"| {cpu:.1f} | {cpu / cpu_reference:.2f} "
             f"| {searches[system].best_score_:.4f} | {same} |"
         )
     print(f"stacked scores equal sklearn+ours to 1e-9: {same_scores}")
@@ -125,10 +130,10 @@ def main():
     args = parser.parse_args()
     X, y = load_digits(return_X_y=True)
     print(
-        "| workload | search | seconds | ratio to sklearn | best score "
-        "| same best_params_ as sklearn |"
+        "| workload | search | wall s | wall ratio | CPU s | CPU ratio "
+        "| best score | same best_params_ as sklearn |"
     )
-    print("|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|")
     for name in args.only.split(","):
         medians, searches = run_workload(name, args.repeats, X, y)
         _report(name, medians, searches)

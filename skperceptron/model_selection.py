@@ -77,31 +77,42 @@ _ATTRIBUTES = """    Attributes
 """
 
 
+def _docstring(summary, own_parameters, sampling_parameters, see_also, examples):
+    """A search class's docstring: its own parts around the shared sections."""
+    return "".join(
+        [
+            summary,
+            _STACKING_NOTE,
+            "\n    Parameters\n    ----------\n",
+            own_parameters,
+            _SEARCH_PARAMETERS,
+            sampling_parameters,
+            _SCORE_PARAMETERS,
+            "\n",
+            _ATTRIBUTES,
+            see_also,
+            examples,
+        ]
+    )
+
+
 class GridSearchCV(StackedSearchMixin, _sklearn_model_selection.GridSearchCV):
-    __doc__ = (
+    __doc__ = _docstring(
         "Exhaustive search over a parameter grid, training candidates together.\n\n"
         "A drop-in replacement for :class:`sklearn.model_selection.GridSearchCV`"
-        " with the same parameters and attributes, documented there.\n"
-        + _STACKING_NOTE
-        + """
-    Parameters
-    ----------
-    estimator : estimator object
+        " with the same parameters and attributes, documented there.\n",
+        """    estimator : estimator object
         The estimator to tune.
     param_grid : dict or list of dict
         Parameter names mapped to the values to try.
-"""
-        + _SEARCH_PARAMETERS
-        + """"""
-        + _SCORE_PARAMETERS
-        + """
-"""
-        + _ATTRIBUTES
-        + """    See Also
+""",
+        "",
+        """    See Also
     --------
     sklearn.model_selection.GridSearchCV : The scikit-learn original.
     RandomizedSearchCV : The same for sampled candidates.
-
+""",
+        """
     Examples
     --------
     >>> from sklearn.datasets import load_iris
@@ -113,42 +124,34 @@ class GridSearchCV(StackedSearchMixin, _sklearn_model_selection.GridSearchCV):
     >>> search = GridSearchCV(model, grid, cv=3).fit(X, y)
     >>> sorted(search.best_params_)
     ['alpha', 'learning_rate_init']
-    """
+    """,
     )
 
 
 class RandomizedSearchCV(
     StackedSearchMixin, _sklearn_model_selection.RandomizedSearchCV
 ):
-    __doc__ = (
+    __doc__ = _docstring(
         "Randomized search over parameters, training candidates together.\n\n"
         "A drop-in replacement for"
         " :class:`sklearn.model_selection.RandomizedSearchCV` with the same"
-        " parameters and attributes, documented there.\n"
-        + _STACKING_NOTE
-        + """
-    Parameters
-    ----------
-    estimator : estimator object
+        " parameters and attributes, documented there.\n",
+        """    estimator : estimator object
         The estimator to tune.
     param_distributions : dict or list of dict
         Parameter names mapped to distributions or lists of values.
     n_iter : int, default=10
         Number of candidates sampled.
-"""
-        + _SEARCH_PARAMETERS
-        + """    random_state : int, RandomState instance or None, default=None
+""",
+        """    random_state : int, RandomState instance or None, default=None
         Seed of the sampling of candidates.
-"""
-        + _SCORE_PARAMETERS
-        + """
-"""
-        + _ATTRIBUTES
-        + """    See Also
+""",
+        """    See Also
     --------
     sklearn.model_selection.RandomizedSearchCV : The scikit-learn original.
     GridSearchCV : The same over a full grid.
-
+""",
+        """
     Examples
     --------
     >>> from scipy.stats import loguniform
@@ -162,7 +165,7 @@ class RandomizedSearchCV(
     ...                             random_state=0).fit(X, y)
     >>> len(search.cv_results_["params"])
     4
-    """
+    """,
     )
 
 
