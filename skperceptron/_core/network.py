@@ -140,11 +140,17 @@ class Network:
         loss_params=None,
         n_candidates=None,
     ):
-        self._options = {
-            name: value
-            for name, value in locals().items()
-            if name not in ("self", "layer_units", "activation", "loss", "dtype")
-        }
+        # the keywords, kept so that select_candidates can build a smaller stack
+        self._options = dict(
+            penalty=penalty,
+            alpha=alpha,
+            l1_ratio=l1_ratio,
+            penalty_per_weight_sum=penalty_per_weight_sum,
+            weights_per_batch=weights_per_batch,
+            fit_intercept=fit_intercept,
+            dropout=dropout,
+            loss_params=loss_params,
+        )
         self._loss_name = loss
         self.n_candidates = n_candidates
         self._lead = () if n_candidates is None else (n_candidates,)
