@@ -15,6 +15,7 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.preprocessing import StandardScaler
 
 from skperceptron import DeepMLPClassifier, PerceptronClassifier
+from skperceptron.model_selection import GridSearchCV as StackedGridSearchCV
 
 da = pytest.importorskip("dask.array")
 distributed = pytest.importorskip("distributed")
@@ -54,6 +55,19 @@ def test_grid_search_on_a_local_cluster_matches_one_process(client, digits):
     )
     assert on_cluster.best_params_ == local.best_params_
     assert on_cluster.best_score_ > 0.9
+
+
+def test_stacked_search_on_a_local_cluster_matches_one_process(client, digits):
+    X, y = digits
+    model = DeepMLPClassifier((16,), max_iter=6, random_state=0)
+    grid = {"learning_rate_init": [1e-3, 1e-2], "batch_size": [64, 128]}
+    local = StackedGridSearchCV(model, grid, cv=3).fit(X, y)
+    with joblib.parallel_backend("dask"):
+        on_cluster = StackedGridSearchCV(model, grid, cv=3, n_jobs=-1).fit(X, y)
+    assert_array_equal(
+        on_cluster.cv_results_["mean_test_score"], local.cv_results_["mean_test_score"]
+    )
+    assert on_cluster.best_params_ == local.best_params_
 
 
 def _blocks(X, y):

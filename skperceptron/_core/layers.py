@@ -1,6 +1,10 @@
 """Dense layer ``A = f(X @ W + b)``, forward and backward, and inverted dropout.
 
-A layer owns no memory of its own: ``W``, ``b`` and their gradients are views
+Every array may carry a leading axis of stacked candidates (networks of one
+shape trained side by side): ``W`` of shape (n_candidates, fan_in, fan_out)
+and per-layer arrays (n_candidates, n_samples, n_units); a layer's input may
+be one plain (n_samples, fan_in) batch shared by every candidate. A layer
+owns no memory of its own: ``W``, ``b`` and their gradients are views
 into the network's flat parameter and gradient vectors, and the arrays it reads
 and writes are buffers handed in by the network. ``backward`` fills the
 gradients and returns the error for the layer below; it never changes ``W``
@@ -39,6 +43,10 @@ class Dense:
         self.W, self.b = W, b
         self.W_grad, self.b_grad = W_grad, b_grad
         self.activation = activation
+        # stacked candidates: W (n_candidates, fan_in, fan_out), b broadcast
+        # over each candidate's rows as (n_candidates, 1, fan_out)
+        self._W_T = _matrix_transpose(W)
+        self._b_rows = b if b.ndim == 1 else b[:, np.newaxis, :]
 
     def forward(self, X, out, Z=None):
         """Write ``f(X @ W + b)`` into ``out`` (n_samples, fan_out) and return it.
@@ -52,7 +60,7 @@ class Dense:
             np.matmul(X, self.W, out=affine)
         else:  # a scipy sparse matrix
             affine[...] = X @ self.W
-        affine += self.b
+        affine += self._b_rows
         if Z is not None:
             np.copyto(out, Z)
         return self.activation.forward(out)
@@ -68,15 +76,20 @@ class Dense:
         """
         delta = self.activation.derivative(A, delta, Z)  # (n_samples, fan_out)
         if isinstance(X, np.ndarray):
-            np.matmul(X.T, delta, out=self.W_grad)
+            np.matmul(_matrix_transpose(X), delta, out=self.W_grad)
         else:  # a scipy sparse matrix
             self.W_grad[...] = X.T @ delta
-        np.matmul(_ones(delta.shape[0], delta.dtype), delta, out=self.b_grad)
+        np.matmul(_ones(delta.shape[-2], delta.dtype), delta, out=self.b_grad)
         if X_delta is None:
             return None
-        if delta.shape[1] == 1:  # an outer product: broadcasting beats a k=1 GEMM
-            return np.multiply(delta, self.W.T, out=X_delta)
-        return np.matmul(delta, self.W.T, out=X_delta)
+        if delta.shape[-1] == 1:  # an outer product: broadcasting beats a k=1 GEMM
+            return np.multiply(delta, self._W_T, out=X_delta)
+        return np.matmul(delta, self._W_T, out=X_delta)
+
+
+def _matrix_transpose(A):
+    """``A.T`` of a matrix; the last two axes swapped in a stack of matrices."""
+    return A.T if A.ndim == 2 else np.swapaxes(A, -1, -2)
 
 
 def draw_dropout_mask(rate, rng, mask):

@@ -10,7 +10,9 @@ clipped to ``[-delta, delta]``, or its sign, so no single outlier pulls harder
 than that. The perceptron criterion has its own gradient too.
 ``weights`` are per-sample weights already divided by their sum (``None``
 means the plain mean), so every value is a weighted mean over samples of a sum
-over outputs.
+over outputs. Outputs may carry a leading axis of stacked candidates,
+``(n_candidates, n_samples, n_outputs)`` against targets shared by all; values
+are then one per candidate, an array of shape (n_candidates,).
 """
 
 import numpy as np
@@ -18,7 +20,14 @@ from scipy.special import expit, xlogy
 
 
 def _weighted_mean(per_sample, weights):
-    """Mean over samples of ``per_sample`` (n_samples,), weights summing to 1."""
+    """Mean over samples of ``per_sample`` (n_samples,), weights summing to 1.
+
+    Stacked ``per_sample`` (n_candidates, n_samples) gives one mean per row.
+    """
+    if per_sample.ndim > 1:
+        if weights is None:
+            return np.add.reduce(per_sample, axis=-1) / per_sample.shape[-1]
+        return per_sample @ weights
     if weights is None:
         return float(np.add.reduce(per_sample)) / per_sample.shape[0]
     return float(np.dot(per_sample, weights))
@@ -27,8 +36,11 @@ def _weighted_mean(per_sample, weights):
 def _mean_row_dot(A, B, weights):
     """Weighted mean over samples of ``sum(A * B, axis=1)``, no temporary.
 
-    Unweighted, it is one dot product of the flattened arrays.
+    Unweighted, it is one dot product of the flattened arrays. With stacked
+    candidates, one value per candidate.
     """
+    if A.ndim > 2 or B.ndim > 2:
+        return _weighted_mean(np.einsum("...k,...k->...", A, B), weights)
     if weights is None:
         return float(np.vdot(A, B)) / A.shape[0]
     return float(np.dot(np.einsum("ij,ij->i", A, B), weights))
@@ -37,7 +49,7 @@ def _mean_row_dot(A, B, weights):
 def _scale_by_weights(delta, weights):
     """Multiply each row of ``delta`` by its sample's weight (1/n unweighted)."""
     if weights is None:
-        delta *= 1.0 / delta.shape[0]
+        delta *= 1.0 / delta.shape[-2]
     else:
         delta *= weights[:, np.newaxis]
     return delta
@@ -182,7 +194,7 @@ class PoissonDeviance(_CanonicalLoss):
 
     @staticmethod
     def value(Y, out, weights=None):
-        per_sample = (xlogy(Y, Y / out) - Y + out).sum(axis=1)
+        per_sample = (xlogy(Y, Y / out) - Y + out).sum(axis=-1)
         return _weighted_mean(per_sample, weights)
 
 
@@ -216,9 +228,9 @@ class LogLoss(_CanonicalLoss):
         # Shift each row by its maximum so exp cannot overflow. With few
         # classes, a max along the contiguous axis of the transposed copy is
         # much faster than one along short rows; row sums are one GEMV.
-        raw -= np.maximum.reduce(raw.T.copy(), axis=0)[:, np.newaxis]
+        raw -= np.maximum.reduce(raw.T.copy(), axis=0).T[..., np.newaxis]
         np.exp(raw, out=raw)
-        raw /= (raw @ np.ones(raw.shape[1], raw.dtype))[:, np.newaxis]
+        raw /= (raw @ np.ones(raw.shape[-1], raw.dtype))[..., np.newaxis]
         return raw
 
     @staticmethod

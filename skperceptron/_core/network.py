@@ -6,6 +6,12 @@ layout, so an optimizer step or an L-BFGS call works on whole vectors while
 each layer sees ``(fan_in, fan_out)`` views. Each hidden layer has its own
 activation and dropout rate; the output layer is affine, followed by the
 loss's link.
+
+With ``n_candidates``, one Network holds that many networks of the same shape
+side by side: ``params`` has shape (n_candidates, n_params), each layer sees
+(n_candidates, fan_in, fan_out) views, and one forward and backward pass over
+a batch shared by all computes every candidate's loss and gradient with
+batched matrix products. ``alpha`` may then hold one penalty per candidate.
 """
 
 from typing import NamedTuple
@@ -53,15 +59,20 @@ def _dropout_rates(dropout, n_hidden):
 
 
 def _split_views(flat, layer_units):
-    """Per-layer ``(fan_in, fan_out)`` and ``(fan_out,)`` views of ``flat``."""
-    shapes = _layer_shapes(layer_units)
+    """Per-layer ``(fan_in, fan_out)`` and ``(fan_out,)`` views of ``flat``.
+
+    A stacked ``flat`` (n_candidates, n_params) gives views with the same
+    leading axis.
+    """
+    shapes, lead = _layer_shapes(layer_units), flat.shape[:-1]
     coefs, start = [], 0
     for fan_in, fan_out in shapes:
-        coefs.append(flat[start : start + fan_in * fan_out].reshape(fan_in, fan_out))
+        block = flat[..., start : start + fan_in * fan_out]
+        coefs.append(block.reshape(*lead, fan_in, fan_out))
         start += fan_in * fan_out
     intercepts = []
     for _, fan_out in shapes:
-        intercepts.append(flat[start : start + fan_out])
+        intercepts.append(flat[..., start : start + fan_out])
         start += fan_out
     return coefs, intercepts
 
@@ -99,6 +110,10 @@ class Network:
         None means 0.
     loss_params : dict or None
         Keyword arguments of the loss class, e.g. a Huber loss's ``delta``.
+    n_candidates : int or None
+        Stack this many networks along a leading axis of every array (see
+        the module docstring); ``alpha`` may then be an array of shape
+        (n_candidates, 1). Losses are then arrays of shape (n_candidates,).
 
     Attributes
     ----------
@@ -123,7 +138,22 @@ class Network:
         fit_intercept=True,
         dropout=None,
         loss_params=None,
+        n_candidates=None,
     ):
+        # the keywords, kept so that select_candidates can build a smaller stack
+        self._options = dict(
+            penalty=penalty,
+            alpha=alpha,
+            l1_ratio=l1_ratio,
+            penalty_per_weight_sum=penalty_per_weight_sum,
+            weights_per_batch=weights_per_batch,
+            fit_intercept=fit_intercept,
+            dropout=dropout,
+            loss_params=loss_params,
+        )
+        self._loss_name = loss
+        self.n_candidates = n_candidates
+        self._lead = () if n_candidates is None else (n_candidates,)
         self.layer_units = list(layer_units)
         n_hidden = len(self.layer_units) - 2
         self.activation = activation
@@ -140,8 +170,8 @@ class Network:
         shapes = _layer_shapes(self.layer_units)
         self.n_coefs = sum(fan_in * fan_out for fan_in, fan_out in shapes)
         n_params = self.n_coefs + sum(fan_out for _, fan_out in shapes)
-        self.params = np.zeros(n_params, dtype=self.dtype)
-        self.grads = np.zeros(n_params, dtype=self.dtype)
+        self.params = np.zeros((*self._lead, n_params), dtype=self.dtype)
+        self.grads = np.zeros((*self._lead, n_params), dtype=self.dtype)
         self.coefs, self.intercepts = _split_views(self.params, self.layer_units)
         coef_grads, intercept_grads = _split_views(self.grads, self.layer_units)
         activations = [ACTIVATIONS[name] for name in self.hidden_activations]
@@ -157,12 +187,28 @@ class Network:
         ]
         self._capacity = 0
 
+    def select_candidates(self, rows):
+        """A stacked network holding copies of the candidates ``rows`` only.
+
+        Their parameters and (when it is an array) ``alpha`` are copied; the
+        work buffers are new.
+        """
+        options = dict(self._options, n_candidates=len(rows))
+        if isinstance(self.alpha, np.ndarray):
+            options["alpha"] = self.alpha[rows]
+        network = Network(
+            self.layer_units, self.activation, self._loss_name, self.dtype, **options
+        )
+        network.params[...] = self.params[rows]
+        return network
+
     def initialize(self, rng, initializer="glorot_uniform"):
         """Draw each layer's weights, then biases, with an initializer.
 
         The initializer is told each layer's activation name. The output layer
         gets ``activation`` when it is one str, as in scikit-learn, and else
         the last hidden layer's name (``'identity'`` without hidden layers).
+        Stacked candidates all start from the same draw.
         """
         init = INITIALIZERS[initializer]
         if isinstance(self.activation, str):
@@ -171,7 +217,7 @@ class Network:
             hidden = self.hidden_activations
             names = hidden + (hidden[-1:] or ["identity"])
         for W, b, name in zip(self.coefs, self.intercepts, names):
-            W[...], b[...] = init(*W.shape, rng, self.dtype, name)
+            W[...], b[...] = init(*W.shape[-2:], rng, self.dtype, name)
         return self
 
     def set_weights(self, coefs, intercepts):
@@ -195,7 +241,7 @@ class Network:
         if n_samples not in self._views:
             self._views[n_samples] = _Buffers(
                 *(
-                    [None if buf is None else buf[:n_samples] for buf in group]
+                    [None if buf is None else buf[..., :n_samples, :] for buf in group]
                     for group in self._full_buffers
                 )
             )
@@ -206,7 +252,7 @@ class Network:
 
         def arrays_where(wanted):
             return [
-                np.empty((n_samples, units), self.dtype) if want else None
+                np.empty((*self._lead, n_samples, units), self.dtype) if want else None
                 for units, want in zip(self.layer_units[1:], wanted)
             ]
 
@@ -222,7 +268,7 @@ class Network:
 
         Nothing is dropped: this is the network used for prediction.
         """
-        buffers = self._buffers(X.shape[0])
+        buffers = self._buffers(X.shape[-2])
         self._forward(X, buffers, dropout_rng=None)
         return buffers.outputs
 
@@ -270,7 +316,7 @@ class Network:
         (see ``draw_dropout_mask``), so equal seeds give equal results;
         without one nothing is dropped.
         """
-        n_samples = X.shape[0]
+        n_samples = X.shape[-2]
         if sample_weight is None:
             weight_sum, weights = n_samples, None
         else:
@@ -285,7 +331,7 @@ class Network:
         )
         self._backward(layer_inputs, masks, buffers)
         if not self.fit_intercept:
-            self.grads[self.n_coefs :] = 0.0
+            self.grads[..., self.n_coefs :] = 0.0
         return loss + self._add_penalty(weight_sum)
 
     def _backward(self, layer_inputs, masks, buffers):
@@ -309,13 +355,19 @@ class Network:
     def _add_penalty(self, weight_sum):
         """Add the penalty's gradient to ``grads``; return the penalty's value."""
         alpha = self.alpha / weight_sum if self.penalty_per_weight_sum else self.alpha
-        if alpha == 0.0 or self.penalty is PENALTIES[None]:
+        if self.penalty is PENALTIES[None] or _is_zero(alpha):
             return 0.0
-        coefs = self.params[: self.n_coefs]
+        coefs = self.params[..., : self.n_coefs]
         self.penalty.add_gradient(
-            coefs, self.grads[: self.n_coefs], alpha, self.l1_ratio
+            coefs, self.grads[..., : self.n_coefs], alpha, self.l1_ratio
         )
-        return self.penalty.value(coefs, alpha, self.l1_ratio)
+        value = self.penalty.value(coefs, alpha, self.l1_ratio)
+        return value.reshape(self._lead) if self._lead else value
+
+
+def _is_zero(alpha):
+    """Whether a penalty strength, a float or one per candidate, is all zero."""
+    return not alpha.any() if isinstance(alpha, np.ndarray) else alpha == 0.0
 
 
 def predict_output(coefs, intercepts, activation, loss, X):

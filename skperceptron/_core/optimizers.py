@@ -4,6 +4,11 @@
 place and is the only code that writes parameters during training. An
 optimizer holds nothing but its own state (velocities, moments, step count),
 so it can be kept on an estimator between ``partial_fit`` calls.
+
+Stacked candidates (see ``network.py``) pass ``n_params`` as the shape
+``(n_candidates, n_params)``, hyper-parameters and learning rates as arrays of
+shape (n_candidates, 1) (or plain numbers shared by all), and step every
+candidate at once; the arithmetic is the same element by element.
 """
 
 import numpy as np
@@ -21,12 +26,14 @@ class SGD:
     def __init__(self, n_params, dtype, *, momentum=0.9, nesterovs_momentum=True):
         self.momentum = momentum
         self.nesterovs_momentum = nesterovs_momentum
+        # plain gradient descent keeps no velocity
+        self._plain = not np.any(momentum)
         self.velocity = np.zeros(n_params, dtype=dtype)
         self._scratch = np.empty(n_params, dtype=dtype)
 
     def step(self, params, grads, learning_rate):
         scaled_grads = np.multiply(grads, learning_rate, out=self._scratch)
-        if self.momentum == 0.0:  # plain gradient descent: no velocity to keep
+        if self._plain:
             params -= scaled_grads
             return
         self.velocity *= self.momentum
@@ -62,7 +69,9 @@ class Adam:
         squared_grads = np.multiply(grads, grads, out=scratch)
         _blend_into(self.second_moment, squared_grads, self.beta_2, scratch)
         step_size = (
-            learning_rate * np.sqrt(1 - self.beta_2**self.t) / (1 - self.beta_1**self.t)
+            learning_rate
+            * np.sqrt(1 - _power(self.beta_2, self.t))
+            / (1 - _power(self.beta_1, self.t))
         )
         _divide_by_root(self.first_moment, self.second_moment, self.epsilon, scratch)
         params -= np.multiply(scratch, step_size, out=scratch)
@@ -103,7 +112,7 @@ class AdamW(Adam):
         self.n_decayed = n_decayed
 
     def step(self, params, grads, learning_rate):
-        decayed_params = params[: self.n_decayed]  # a view; [:None] is all
+        decayed_params = params[..., : self.n_decayed]  # a view; [:None] is all
         decayed_params *= 1 - learning_rate * self.weight_decay
         super().step(params, grads, learning_rate)
 
@@ -191,6 +200,17 @@ class Adadelta:
         squared_update = np.multiply(update, update, out=scratch)
         _blend_into(self.mean_square_update, squared_update, self.rho, scratch)
         params -= np.multiply(update, learning_rate, out=update)
+
+
+def _power(base, exponent):
+    """``base ** exponent`` by Python's pow, also for a column of stacked bases.
+
+    NumPy's vectorised pow may differ from it in the last bit, and a stacked
+    candidate must take the very steps of its own fit.
+    """
+    if isinstance(base, np.ndarray):
+        return np.array([float(b) ** exponent for b in base.flat]).reshape(base.shape)
+    return base**exponent
 
 
 def _blend_into(average, values, decay, scratch):

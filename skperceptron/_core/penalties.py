@@ -4,9 +4,26 @@ A penalty acts on the weight part of the flat parameter vector only (biases
 are never penalised). ``alpha`` is the strength and ``l1_ratio`` mixes L1 into
 L2 for the elastic net. Values follow the scikit-learn conventions:
 ``0.5 * alpha * ||w||_2^2`` for L2 and ``alpha * ||w||_1`` for L1.
+Stacked candidates pass ``coefs`` of shape (n_candidates, n_coefs) and
+``alpha`` of shape (n_candidates, 1), and get one value per candidate, of
+shape (n_candidates, 1).
 """
 
 import numpy as np
+
+
+def _sum_of_squares(coefs):
+    """``sum(w ** 2)``, one per row of stacked ``coefs``, without a temporary."""
+    if coefs.ndim == 1:
+        return float(np.dot(coefs, coefs))
+    return np.einsum("ij,ij->i", coefs, coefs)[:, np.newaxis]
+
+
+def _sum_of_magnitudes(coefs):
+    """``sum(|w|)``, one per row of stacked ``coefs``."""
+    if coefs.ndim == 1:
+        return float(np.abs(coefs).sum())
+    return np.abs(coefs).sum(axis=-1, keepdims=True)
 
 
 class NoPenalty:
@@ -26,7 +43,7 @@ class L2:
 
     @staticmethod
     def value(coefs, alpha, l1_ratio=0.0):
-        return 0.5 * alpha * float(np.dot(coefs, coefs))
+        return 0.5 * alpha * _sum_of_squares(coefs)
 
     @staticmethod
     def add_gradient(coefs, coef_grads, alpha, l1_ratio=0.0):
@@ -39,7 +56,7 @@ class L1:
 
     @staticmethod
     def value(coefs, alpha, l1_ratio=1.0):
-        return alpha * float(np.abs(coefs).sum())
+        return alpha * _sum_of_magnitudes(coefs)
 
     @staticmethod
     def add_gradient(coefs, coef_grads, alpha, l1_ratio=1.0):
