@@ -45,7 +45,7 @@ from ._fitting import (
     warn_if_interrupted,
     warn_max_iter_reached,
 )
-from ._one_vs_rest import fit_one_vs_rest
+from ._one_vs_rest import fit_one_vs_rest, fit_step_rule
 from ._persistence import VersionedPickleMixin
 
 # activation -> (loss for two classes, loss for more, target labels (neg, pos))
@@ -285,6 +285,16 @@ class PerceptronClassifier(
 
     # rows from which shuffling once beats gathering every batch
     _block_shuffle_from = 10_000
+    # rows from which batch_size='auto' trades the exact rule for mini-batches
+    _exact_rule_below = 50_000
+
+    def _runs_exact_rule(self, n_samples):
+        """Whether the step neuron learns sample by sample, as scikit-learn's."""
+        if self.activation != "step":
+            return False
+        if self.batch_size == "auto":
+            return n_samples < self._exact_rule_below
+        return self.batch_size == 1
 
     def _batches(self, X, Y, sample_weight, batch_size, rng):
         """Per-epoch sample shuffling, or block shuffling for large data.
@@ -461,8 +471,14 @@ class PerceptronClassifier(
             X.shape[1], X.dtype, coef_init, intercept_init, first_pass
         )
         if first_pass:
-            self.t_, self.loss_curve_ = 1, []
-        if self.activation == "step" and len(self.classes_) > 2:
+            self.t_, self.loss_curve_ = 1.0, []
+        if self._runs_exact_rule(X.shape[0]):
+            if incremental and self.early_stopping:
+                raise ValueError("partial_fit does not support early_stopping=True")
+            self._sample_weight(y, sample_weight, X)  # validates both weights
+            sample_weight = validate_sample_weight(sample_weight, X)
+            fit_step_rule(self, X, y, sample_weight, coef, intercept, incremental)
+        elif self.activation == "step" and len(self.classes_) > 2:
             weights = self._sample_weight(y, sample_weight, X)
             fit_one_vs_rest(self, X, y, weights, coef, intercept, incremental)
         else:

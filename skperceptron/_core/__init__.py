@@ -6,7 +6,8 @@ Read it in this order, each file one concept of the lecture:
 (one dense layer, forward and backward), ``network`` (stacked layers, J and
 its gradient), ``optimizers`` (the gradient step), ``schedules`` (the learning
 rate over time), ``stopping`` (when to stop), ``batches`` (cutting an epoch into
-mini-batches) and ``training`` (the loops).
+mini-batches), ``training`` (the loops) and ``perceptron_rule`` (the step
+perceptron's exact per-sample rule, run from mistake to mistake).
 
 The core imports NumPy and SciPy only, never scikit-learn or an estimator.
 """
@@ -19,6 +20,7 @@ from .losses import LOSSES
 from .network import Network, predict_output
 from .optimizers import OPTIMIZERS
 from .penalties import PENALTIES
+from .perceptron_rule import StepRule, run_step_rule, visiting_order
 from .schedules import SCHEDULES, make_schedule
 from .stopping import NoImprovement
 from .training import TrainingResult, run_lbfgs, run_minibatch
@@ -32,6 +34,7 @@ __all__ = [
     "SCHEDULES",
     "BlockShuffledBatches",
     "SampleShuffledBatches",
+    "StepRule",
     "Network",
     "NoImprovement",
     "TrainingResult",
@@ -40,4 +43,6 @@ __all__ = [
     "predict_output",
     "run_lbfgs",
     "run_minibatch",
+    "run_step_rule",
+    "visiting_order",
 ]
