@@ -285,15 +285,15 @@ class PerceptronClassifier(
 
     # rows from which shuffling once beats gathering every batch
     _block_shuffle_from = 10_000
-    # rows from which batch_size='auto' trades the exact rule for mini-batches
-    _exact_rule_below = 50_000
+    # largest data set on which batch_size='auto' runs the exact per-sample rule
+    _exact_rule_up_to = 20_000
 
     def _runs_exact_rule(self, n_samples):
         """Whether the step neuron learns sample by sample, as scikit-learn's."""
         if self.activation != "step":
             return False
         if self.batch_size == "auto":
-            return n_samples < self._exact_rule_below
+            return n_samples <= self._exact_rule_up_to
         return self.batch_size == 1
 
     def _batches(self, X, Y, sample_weight, batch_size, rng):
