@@ -471,7 +471,9 @@ class PerceptronClassifier(
             X.shape[1], X.dtype, coef_init, intercept_init, first_pass
         )
         if first_pass:
-            self.t_, self.loss_curve_ = 1.0, []
+            self.loss_curve_ = []
+        if first_pass or not incremental:  # fit restarts the count, as scikit-learn
+            self.t_ = 1.0
         if self._runs_exact_rule(X.shape[0]):
             if incremental and self.early_stopping:
                 raise ValueError("partial_fit does not support early_stopping=True")
