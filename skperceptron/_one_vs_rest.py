@@ -101,7 +101,14 @@ def _validation_mask(estimator, y, sample_weight):
     splitter = StratifiedShuffleSplit(
         test_size=estimator.validation_fraction, random_state=estimator.random_state
     )
-    train, held_out = next(splitter.split(np.zeros((len(y), 1)), y))
+    try:
+        train, held_out = next(splitter.split(np.zeros((len(y), 1)), y))
+    except ValueError as error:  # the splitter names its own test_size
+        raise ValueError(
+            f"validation_fraction={estimator.validation_fraction} cannot hold out "
+            f"a stratified validation set from {len(y)} samples: {error}. Change "
+            "validation_fraction, add samples or set early_stopping=False."
+        ) from error
     if not np.any(sample_weight[held_out] > 0):
         raise ValueError(
             "The sample weights for validation set are all zero, consider using a "

@@ -12,11 +12,12 @@ rule), at vectorised speed.
 """
 
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 import scipy.sparse as sp
 
-from .sgd_weights import SGDWeights
+from .sgd_weights import SGDWeights, rounding_slack
 from .stopping import NoImprovement
 
 # stretches of samples scanned at once grow and shrink between these lengths
@@ -72,13 +73,30 @@ class PlainWeights:
         self.weights = np.append(coef, intercept).astype(np.float64)  # (n_features + 1,)
         self.bias_input = 1.0 if rule.fit_intercept else 0.0
 
-    def begin_epoch(self, X, y, steps):
+    def take_rows(self, X, y, steps):
+        """Keep the signed rows and their steps, in data order."""
         ones = np.full((len(y), 1), self.bias_input)
-        self.signed_rows = y[:, None] * np.hstack([X, ones])  # (n_samples, n_features + 1)
-        self.updates = self.signed_rows * steps[:, None]
+        self._all_rows = y[:, None] * np.hstack([X, ones])  # (n_samples, n_features + 1)
+        self._all_updates = self._all_rows * steps[:, None]
+        self._all_update_norms = np.linalg.norm(self._all_updates, axis=1)
+        self._slack_per_norm = rounding_slack(self._all_rows)
+
+    def begin_epoch(self, visit):
+        """Put the rows of this epoch in its visiting order."""
+        self.signed_rows, self.updates = self._all_rows[visit], self._all_updates[visit]
+        self.update_norms = self._all_update_norms[visit].tolist()
+        self.norm_bound = float(np.linalg.norm(self.weights))
 
     def margins(self, start, stop):
         return self.signed_rows[start:stop] @ self.weights
+
+    def slack(self):
+        """How far from 0 a margin's rounding can reach."""
+        return self._slack_per_norm * self.norm_bound
+
+    def exact_margin(self, start, k):
+        """The margin of row ``start + k`` summed feature after feature."""
+        return float(np.cumsum(self.signed_rows[start + k] * self.weights)[-1])
 
     def penalty_sum(self, n_steps):
         return 0.0
@@ -88,6 +106,7 @@ class PlainWeights:
 
     def step(self, i):
         self.weights += self.updates[i]
+        self.norm_bound += self.update_norms[i]
 
     def stretch_lengths(self, shortest, longest):
         return shortest, longest
@@ -128,20 +147,26 @@ def visiting_order(seed, n_samples):
     return np.array(order, dtype=np.intp)
 
 
-def _first_mistake(signed):
+def _first_mistake(signed, slack, settle):
     """Index and margin of the first ``y z <= 0`` in ``signed`` (-1 if none).
 
-    A NaN margin is no mistake, as in scikit-learn. Short stretches are
-    scanned in Python, which beats two NumPy calls on a handful of values.
+    A margin within ``slack`` of 0, where the rounding of a vectorised product
+    could decide its sign, is settled by ``settle(k)``: the margin summed in
+    scikit-learn's order. A NaN margin is no mistake, as in scikit-learn.
+    Short stretches are scanned in Python, which beats NumPy calls on a
+    handful of values.
     """
     if len(signed) <= _SCANNED_IN_PYTHON:
-        for k, margin in enumerate(signed.tolist()):
+        candidates = enumerate(signed.tolist())
+    else:
+        candidates = ((k, float(signed[k])) for k in np.flatnonzero(signed <= slack))
+    for k, margin in candidates:
+        if margin <= slack:
+            if margin > -slack:
+                margin = settle(k)
             if margin <= 0:
                 return k, margin
-        return -1, 0.0
-    k = int((signed <= 0).argmax())
-    margin = float(signed[k])
-    return (k, margin) if margin <= 0 else (-1, 0.0)
+    return -1, 0.0
 
 
 def _run_epoch(weights, n_samples):
@@ -155,7 +180,9 @@ def _run_epoch(weights, n_samples):
     margins, step = weights.margins, weights.step
     while start < n_samples:
         stop = min(n_samples, start + length)
-        k, margin = _first_mistake(margins(start, stop))
+        k, margin = _first_mistake(
+            margins(start, stop), weights.slack(), partial(weights.exact_margin, start)
+        )
         quiet = stop - start if k < 0 else k  # samples before the mistake
         if shrinks:
             objective += weights.penalty_sum(quiet + (k >= 0))
@@ -210,12 +237,14 @@ def run_step_rule(X, y, steps, coef, intercept, rule, **plan):
     to stop instead of the training objective.
     """
     weights, validation = _make_weights(X, coef, intercept, rule), plan.get("validation")
+    weights.take_rows(X, y, steps)
     monitor = _make_monitor(rule, validation is not None)
-    result, epoch_rows = StepResult(weights.coef, weights.intercept), None
-    for visit in _epochs(len(y), plan.get("order"), plan.get("train"), rule.max_iter):
-        if epoch_rows is None or plan.get("order") is not None:
-            epoch_rows = visit
-            weights.begin_epoch(X[visit], y[visit], steps[visit])
+    result = StepResult(weights.coef, weights.intercept)
+    shuffling = plan.get("order") is not None
+    epochs = _epochs(len(y), plan.get("order"), plan.get("train"), rule.max_iter)
+    for epoch, visit in enumerate(epochs):
+        if shuffling or not epoch:
+            weights.begin_epoch(visit)
         objective = _run_epoch(weights, len(visit)) / len(visit)
         coef, bias = weights.coef, weights.intercept
         if not (np.isfinite(bias) and np.isfinite(coef).all()):

@@ -12,9 +12,22 @@ left alone by the truncation). Sparse rows touch only their non-zeros.
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.sparse.linalg import norm as sparse_norm
 
 # below this the scale is folded into the raw weights
 _SMALLEST_SCALE = 1e-9
+
+
+def rounding_slack(X):
+    """Bound on ``|fast - sequential| / ||w||`` for the products ``X @ w``.
+
+    Any order of summing ``n`` terms is within ``n * eps * sum |terms|`` of the
+    exact sum, and ``sum |x_j w_j| <= ||x|| ||w||``; twice that covers two
+    orders, and twice again the scaling and the bias.
+    """
+    row_norms = sparse_norm(X, axis=1) if sp.issparse(X) else np.linalg.norm(X, axis=1)
+    longest_row = np.diff(X.indptr).max(initial=0) if sp.issparse(X) else X.shape[1]
+    return 4.0 * (longest_row + 1) * np.finfo(np.float64).eps * float(row_norms.max(initial=0))
 
 
 class _Rows:
@@ -73,9 +86,16 @@ class SGDWeights:
         self._powers = powers  # (longest + 1,) shrink ** k
         self._sq_sums, self._abs_sums = np.cumsum(powers * powers), np.cumsum(powers)
 
-    def begin_epoch(self, X, y, steps):
-        """Take the epoch's rows, +-1 targets and steps, in visiting order."""
-        self.rows, self.y, self.updates = _Rows(X), y, (y * steps).tolist()
+    def take_rows(self, X, y, steps):
+        """Keep the rows, their +-1 targets and steps, in data order."""
+        self._all = X, y, y * steps
+        self._slack_per_norm = rounding_slack(X)
+
+    def begin_epoch(self, visit):
+        """Put the rows of this epoch in its visiting order."""
+        X, y, updates = self._all
+        self.rows, self.y = _Rows(X[visit]), y[visit]
+        self.updates = updates[visit].tolist()
 
     def margins(self, start, stop):
         """Signed margins ``y z`` of rows ``[start, stop)`` if none is a mistake."""
@@ -85,6 +105,20 @@ class SGDWeights:
         else:
             scaled = raw * (self.scale * self._powers[: stop - start])
         return self.y[start:stop] * (scaled + self.intercept)
+
+    def slack(self):
+        """How far from 0 a margin's rounding can reach."""
+        size = np.sqrt(self.raw @ self.raw) * self.scale + abs(self.intercept)
+        return self._slack_per_norm * size + 4.0 * np.finfo(np.float64).eps * size
+
+    def exact_margin(self, start, k):
+        """The margin of row ``start + k`` summed feature after feature, as
+        scikit-learn sums it, after ``k`` shrinks."""
+        features, values = self.rows.row(start + k)
+        products = values * self.raw[features]
+        raw = float(np.cumsum(products)[-1]) if products.size else 0.0
+        scale = self.scale * self._powers[k]
+        return float(self.y[start + k] * (raw * scale + self.intercept))
 
     def penalty_sum(self, n_steps):
         """The penalty term the objective sums over the next ``n_steps`` samples."""
