@@ -12,7 +12,6 @@ rule), at vectorised speed.
 """
 
 from dataclasses import dataclass, field
-from functools import partial
 
 import numpy as np
 import scipy.sparse as sp
@@ -86,13 +85,10 @@ class PlainWeights:
         self.signed_rows, self.updates = self._all_rows[visit], self._all_updates[visit]
         self.update_norms = self._all_update_norms[visit].tolist()
         self.norm_bound = float(np.linalg.norm(self.weights))
+        self.slack = self._slack_per_norm * self.norm_bound
 
     def margins(self, start, stop):
         return self.signed_rows[start:stop] @ self.weights
-
-    def slack(self):
-        """How far from 0 a margin's rounding can reach."""
-        return self._slack_per_norm * self.norm_bound
 
     def exact_margin(self, start, k):
         """The margin of row ``start + k`` summed feature after feature."""
@@ -107,6 +103,7 @@ class PlainWeights:
     def step(self, i):
         self.weights += self.updates[i]
         self.norm_bound += self.update_norms[i]
+        self.slack = self._slack_per_norm * self.norm_bound  # rounding reach of a margin
 
     def stretch_lengths(self, shortest, longest):
         return shortest, longest
@@ -147,15 +144,17 @@ def visiting_order(seed, n_samples):
     return np.array(order, dtype=np.intp)
 
 
-def _first_mistake(signed, slack, settle):
+def _first_mistake(signed, weights, start):
     """Index and margin of the first ``y z <= 0`` in ``signed`` (-1 if none).
 
-    A margin within ``slack`` of 0, where the rounding of a vectorised product
-    could decide its sign, is settled by ``settle(k)``: the margin summed in
+    ``signed`` holds the margins of the stretch from row ``start`` on. One
+    within ``weights.slack`` of 0, where the rounding of a vectorised product
+    could decide its sign, is settled by ``weights.exact_margin``: summed in
     scikit-learn's order. A NaN margin is no mistake, as in scikit-learn.
     Short stretches are scanned in Python, which beats NumPy calls on a
     handful of values.
     """
+    slack = weights.slack
     if len(signed) <= _SCANNED_IN_PYTHON:
         candidates = enumerate(signed.tolist())
     else:
@@ -163,7 +162,7 @@ def _first_mistake(signed, slack, settle):
     for k, margin in candidates:
         if margin <= slack:
             if margin > -slack:
-                margin = settle(k)
+                margin = weights.exact_margin(start, k)
             if margin <= 0:
                 return k, margin
     return -1, 0.0
@@ -180,9 +179,7 @@ def _run_epoch(weights, n_samples):
     margins, step = weights.margins, weights.step
     while start < n_samples:
         stop = min(n_samples, start + length)
-        k, margin = _first_mistake(
-            margins(start, stop), weights.slack(), partial(weights.exact_margin, start)
-        )
+        k, margin = _first_mistake(margins(start, stop), weights, start)
         quiet = stop - start if k < 0 else k  # samples before the mistake
         if shrinks:
             objective += weights.penalty_sum(quiet + (k >= 0))

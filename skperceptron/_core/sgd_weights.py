@@ -99,6 +99,7 @@ class SGDWeights:
 
     def margins(self, start, stop):
         """Signed margins ``y z`` of rows ``[start, stop)`` if none is a mistake."""
+        self._update_slack()
         raw = self.rows.dot(start, stop, self.raw)
         if self.shrink == 1.0:
             scaled = raw * self.scale if self.scale != 1.0 else raw
@@ -106,10 +107,10 @@ class SGDWeights:
             scaled = raw * (self.scale * self._powers[: stop - start])
         return self.y[start:stop] * (scaled + self.intercept)
 
-    def slack(self):
-        """How far from 0 a margin's rounding can reach."""
+    def _update_slack(self):
+        """How far from 0 a margin's rounding can reach, kept in ``slack``."""
         size = np.sqrt(self.raw @ self.raw) * self.scale + abs(self.intercept)
-        return self._slack_per_norm * size + 4.0 * np.finfo(np.float64).eps * size
+        self.slack = self._slack_per_norm * size + 4.0 * np.finfo(np.float64).eps * size
 
     def exact_margin(self, start, k):
         """The margin of row ``start + k`` summed feature after feature, as
