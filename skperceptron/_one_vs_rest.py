@@ -141,7 +141,9 @@ def _step_rule(estimator, X, incremental):
     )
 
 
-def _fit_class(estimator, X, is_class, class_weights, seed, held_out, sample_weight, start, rule):
+def _fit_class(
+    estimator, X, is_class, class_weights, seed, held_out, sample_weight, start, rule
+):
     """Class ``is_class`` against the rest, with scikit-learn's draws in its order."""
     y = np.where(is_class, 1.0, -1.0)
     rng = check_random_state(seed)
@@ -150,8 +152,12 @@ def _fit_class(estimator, X, is_class, class_weights, seed, held_out, sample_wei
         held_out = _validation_mask(estimator, y, sample_weight)
     shuffle_seed = rng.randint(_MAX_SEED)
     weight_pos, weight_neg = class_weights
-    steps = estimator.eta0 * (np.where(is_class, weight_pos, weight_neg) * sample_weight)
-    plan = {"order": visiting_order(shuffle_seed, len(y)) if estimator.shuffle else None}
+    steps = estimator.eta0 * (
+        np.where(is_class, weight_pos, weight_neg) * sample_weight
+    )
+    plan = {
+        "order": visiting_order(shuffle_seed, len(y)) if estimator.shuffle else None
+    }
     if held_out is not None:
         plan["train"] = ~held_out
         plan["validation"] = (X[held_out], y[held_out], sample_weight[held_out])
@@ -167,7 +173,9 @@ def _class_problems(estimator, y, sample_weight):
     classes = estimator.classes_
     weights = compute_class_weight(estimator.class_weight, classes=classes, y=y)
     if len(classes) == 2:
-        return [(y == classes[1], (weights[1], weights[0]), estimator.random_state, None)]
+        return [
+            (y == classes[1], (weights[1], weights[0]), estimator.random_state, None)
+        ]
     held_out = _validation_mask(estimator, y, sample_weight)
     seeds = check_random_state(estimator.random_state).randint(
         _MAX_SEED, size=len(classes)

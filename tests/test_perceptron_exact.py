@@ -70,7 +70,11 @@ def test_same_weights_as_sklearn(
     X, y = shuffled_iris
     y = y if n_classes == 3 else (y == 1).astype(int)
     params, sample = _WEIGHTINGS[weighting]
-    if n_classes == 2 and "class_weight" in params and params["class_weight"] != "balanced":
+    if (
+        n_classes == 2
+        and "class_weight" in params
+        and params["class_weight"] != "balanced"
+    ):
         params = {"class_weight": {0: 2.0, 1: 0.5}}
     fit_params = {}
     if sample:
@@ -85,9 +89,7 @@ def test_same_weights_as_sklearn(
 @pytest.mark.parametrize("l1_ratio", [0.0, 0.15, 0.5, 1.0])
 def test_same_weights_as_sklearn_for_any_l1_ratio(shuffled_iris, l1_ratio):
     X, y = shuffled_iris
-    ours, theirs = _fit_both(
-        X, y, penalty="elasticnet", alpha=1e-3, l1_ratio=l1_ratio
-    )
+    ours, theirs = _fit_both(X, y, penalty="elasticnet", alpha=1e-3, l1_ratio=l1_ratio)
     _assert_same_fit(ours, theirs)
 
 
@@ -194,7 +196,9 @@ def test_elastic_net_bounds_and_l1_ratio(shuffled_iris):
     ridge_like = fit(penalty="elasticnet", l1_ratio=0.0)
     mixed = fit(penalty="elasticnet", l1_ratio=0.15)
     assert ridge_like.score(X, y) != mixed.score(X, y)
-    assert_allclose(fit(penalty="l1").coef_, fit(penalty="elasticnet", l1_ratio=1).coef_)
+    assert_allclose(
+        fit(penalty="l1").coef_, fit(penalty="elasticnet", l1_ratio=1).coef_
+    )
     assert_allclose(ridge_like.coef_, fit(penalty="l2").coef_)
 
 

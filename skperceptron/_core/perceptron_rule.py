@@ -69,13 +69,17 @@ class PlainWeights:
     penalised = truncating = False
 
     def __init__(self, coef, intercept, rule, longest):
-        self.weights = np.append(coef, intercept).astype(np.float64)  # (n_features + 1,)
+        self.weights = np.append(coef, intercept).astype(
+            np.float64
+        )  # (n_features + 1,)
         self.bias_input = 1.0 if rule.fit_intercept else 0.0
 
     def take_rows(self, X, y, steps):
         """Keep the signed rows and their steps, in data order."""
         ones = np.full((len(y), 1), self.bias_input)
-        self._all_rows = y[:, None] * np.hstack([X, ones])  # (n_samples, n_features + 1)
+        self._all_rows = y[:, None] * np.hstack(
+            [X, ones]
+        )  # (n_samples, n_features + 1)
         self._all_updates = self._all_rows * steps[:, None]
         self._all_update_norms = np.linalg.norm(self._all_updates, axis=1)
         self._slack_per_norm = rounding_slack(self._all_rows)
@@ -103,7 +107,9 @@ class PlainWeights:
     def step(self, i):
         self.weights += self.updates[i]
         self.norm_bound += self.update_norms[i]
-        self.slack = self._slack_per_norm * self.norm_bound  # rounding reach of a margin
+        self.slack = (
+            self._slack_per_norm * self.norm_bound
+        )  # rounding reach of a margin
 
     def stretch_lengths(self, shortest, longest):
         return shortest, longest
@@ -233,7 +239,10 @@ def run_step_rule(X, y, steps, coef, intercept, rule, **plan):
     ``validation`` ``(X_val, y_val, w_val)``, whose accuracy then decides when
     to stop instead of the training objective.
     """
-    weights, validation = _make_weights(X, coef, intercept, rule), plan.get("validation")
+    weights, validation = (
+        _make_weights(X, coef, intercept, rule),
+        plan.get("validation"),
+    )
     weights.take_rows(X, y, steps)
     monitor = _make_monitor(rule, validation is not None)
     result = StepResult(weights.coef, weights.intercept)

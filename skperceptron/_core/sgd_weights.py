@@ -27,7 +27,12 @@ def rounding_slack(X):
     """
     row_norms = sparse_norm(X, axis=1) if sp.issparse(X) else np.linalg.norm(X, axis=1)
     longest_row = np.diff(X.indptr).max(initial=0) if sp.issparse(X) else X.shape[1]
-    return 4.0 * (longest_row + 1) * np.finfo(np.float64).eps * float(row_norms.max(initial=0))
+    return (
+        4.0
+        * (longest_row + 1)
+        * np.finfo(np.float64).eps
+        * float(row_norms.max(initial=0))
+    )
 
 
 class _Rows:
@@ -161,7 +166,10 @@ class SGDWeights:
     def _shrink_quietly(self, n_steps):
         """``n_steps`` shrinks, folding the scale in where it crosses the floor."""
         while n_steps:
-            if self.shrink == 0.0 or self.scale * self._powers[n_steps] >= _SMALLEST_SCALE:
+            if (
+                self.shrink == 0.0
+                or self.scale * self._powers[n_steps] >= _SMALLEST_SCALE
+            ):
                 return self._rescale(self._powers[n_steps])
             scales = self.scale * self._powers[1 : n_steps + 1]  # (n_steps,)
             crossing = int(np.argmax(scales < _SMALLEST_SCALE)) + 1
