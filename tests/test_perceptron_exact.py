@@ -220,3 +220,15 @@ def test_explicit_batch_sizes_still_average(shuffled_iris):
     exact = PerceptronClassifier(batch_size=1, max_iter=3, tol=None).fit(X, y)
     batched = PerceptronClassifier(batch_size=10, max_iter=3, tol=None).fit(X, y)
     assert not np.allclose(exact.coef_, batched.coef_)
+
+
+@pytest.mark.parametrize("penalty", ["l1", "elasticnet"])
+@pytest.mark.parametrize("alpha", [1e-3, 3e-2])
+def test_same_truncation_path_as_sklearn(penalty, alpha):
+    """Long stretches without a mistake, weights truncated to 0 along the way."""
+    X, y = make_classification(
+        n_samples=400, n_features=30, n_informative=5, class_sep=2.0, random_state=1
+    )
+    ours, theirs = _fit_both(X, y, penalty=penalty, alpha=alpha, l1_ratio=0.6)
+    _assert_same_fit(ours, theirs)
+    assert (theirs.coef_ == 0).any() or alpha < 1e-2

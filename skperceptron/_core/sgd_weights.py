@@ -14,8 +14,12 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.linalg import norm as sparse_norm
 
+from .truncation import TruncatedPath
+
 # below this the scale is folded into the raw weights
 _SMALLEST_SCALE = 1e-9
+# longest stretch along a truncation path (the path holds one row per sample)
+_LONGEST_PATH = 256
 
 
 def rounding_slack(X):
@@ -105,6 +109,8 @@ class SGDWeights:
     def margins(self, start, stop):
         """Signed margins ``y z`` of rows ``[start, stop)`` if none is a mistake."""
         self._update_slack()
+        if self._follows_path():
+            return self._path_margins(start, stop)
         raw = self.rows.dot(start, stop, self.raw)
         if self.shrink == 1.0:
             scaled = raw * self.scale if self.scale != 1.0 else raw
@@ -117,13 +123,27 @@ class SGDWeights:
         size = np.sqrt(self.raw @ self.raw) * self.scale + abs(self.intercept)
         self.slack = self._slack_per_norm * size + 4.0 * np.finfo(np.float64).eps * size
 
+    def _follows_path(self):
+        """Dense truncated weights are followed along their closed-form path."""
+        return self.truncating and not sp.issparse(self.rows.X)
+
+    def _path_margins(self, start, stop):
+        """Margins along the truncation path of the weights ``scale * raw``."""
+        self._path = TruncatedPath(
+            self.coef, self.q, self.u, self.shrink, self.l1_step, stop - start
+        )
+        weights = self._path.weights[: stop - start]  # (stop - start, n_features)
+        raw = np.einsum("kf,kf->k", self.rows.X[start:stop], weights)
+        return self.y[start:stop] * (raw + self.intercept)
+
     def exact_margin(self, start, k):
         """The margin of row ``start + k`` summed feature after feature, as
         scikit-learn sums it, after ``k`` shrinks."""
         features, values = self.rows.row(start + k)
-        products = values * self.raw[features]
+        weights = self._path.weights[k] if self._follows_path() else self.raw
+        products = values * weights[features]
         raw = float(np.cumsum(products)[-1]) if products.size else 0.0
-        scale = self.scale * self._powers[k]
+        scale = self.scale * (1.0 if self._follows_path() else self._powers[k])
         return float(self.y[start + k] * (raw * scale + self.intercept))
 
     def penalty_sum(self, n_steps):
@@ -136,7 +156,11 @@ class SGDWeights:
 
     def advance(self, start, n_steps):
         """``n_steps`` samples from ``start`` on, all on the right side."""
-        if self.truncating:
+        if self._follows_path():
+            coef, self.q, self.u = self._path.state_after(n_steps)
+            self._shrink_quietly(n_steps)
+            self.raw = coef / self.scale  # scikit-learn keeps its scale apart
+        elif self.truncating:
             for i in range(start, start + n_steps):
                 self._process(self.rows.row(i), 0.0)
         elif self.penalised:
@@ -194,8 +218,11 @@ class SGDWeights:
         self.raw[features] = truncated
 
     def stretch_lengths(self, shortest, longest):
-        """Stretch lengths to scan: one sample at a time while truncating."""
-        return (1, 1) if self.truncating else (shortest, longest)
+        """Stretch lengths to scan: one sample at a time while truncating
+        sparse rows, short paths while truncating dense ones."""
+        if self.truncating:
+            return (shortest, _LONGEST_PATH) if self._follows_path() else (1, 1)
+        return shortest, longest
 
     @property
     def coef(self):
