@@ -7,7 +7,8 @@ Read it in this order, each file one concept of the lecture:
 its gradient), ``optimizers`` (the gradient step), ``schedules`` (the learning
 rate over time), ``stopping`` (when to stop), ``batches`` (cutting an epoch into
 mini-batches), ``training`` (the loops) and ``perceptron_rule`` (the step
-perceptron's exact per-sample rule, run from mistake to mistake).
+perceptron's exact per-sample rule, run from mistake to mistake, with
+``sgd_weights`` and ``truncation`` for scikit-learn's lazy shrink and L1).
 
 The core imports NumPy and SciPy only, never scikit-learn or an estimator.
 """
