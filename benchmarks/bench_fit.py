@@ -256,6 +256,34 @@ def workload_w4(repeats):
     return [row("W4 perceptron 200k x 100, 10 ep", times, scores)]
 
 
+def workload_w4s(repeats, seeds=(0, 1, 2)):
+    """Small data, default settings: times and training accuracies, mean over seeds.
+
+    Up to 20,000 rows the step perceptron runs scikit-learn's per-sample rule,
+    so both reach the same weights; this shows what exactness costs.
+    """
+    systems = {
+        "skperceptron": PerceptronClassifier,
+        "scikit-learn": Perceptron,
+    }
+    lines = []
+    for n_samples in (1_000, 5_000, 20_000):
+        times, scores = {name: [] for name in systems}, {name: [] for name in systems}
+        for seed in seeds:
+            X, y = make_classification(n_samples, 20, random_state=seed)
+            seed_times, seed_scores, _ = interleaved(systems, (X, X, y, y), repeats)
+            for name in systems:
+                times[name].append(seed_times[name])
+                scores[name].append(seed_scores[name])
+        means = [
+            {name: statistics.mean(v) for name, v in d.items()} for d in (times, scores)
+        ]
+        lines.append(
+            row(f"W4s perceptron {n_samples} x 20, default, train acc", *means)
+        )
+    return lines
+
+
 def predict_latency(models, data):
     X_test = data[1]
     lines = []
@@ -292,7 +320,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="3 repeats instead of 5")
     parser.add_argument(
-        "--only", default="W1,W2,W3,W4,W5,MEM", help="comma-separated workloads"
+        "--only", default="W1,W2,W3,W4,W4s,W5,MEM", help="comma-separated workloads"
     )
     args = parser.parse_args(argv)
     repeats = 3 if args.quick else 5
@@ -316,6 +344,8 @@ def main(argv=None):
         print(*workload_w3(repeats), sep="\n")
     if "W4" in chosen:
         print(*workload_w4(repeats), sep="\n")
+    if "W4s" in chosen:
+        print(*workload_w4s(repeats), sep="\n")
     if "W5" in chosen:
         print("\n| W5 predict (W2 float64 models) | one row, us | 10,000 rows, ms |")
         print("|---|---|---|")

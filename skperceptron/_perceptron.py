@@ -1,11 +1,12 @@
 """PerceptronClassifier: the lecture's single neuron, drop-in for sklearn's Perceptron.
 
 A network with no hidden layer: ``z = x . w + b`` through a non-linearity.
-With ``activation="step"`` it learns by Rosenblatt's rule (the perceptron
-criterion, one-vs-rest over classes) exactly like scikit-learn's
-``Perceptron``; with ``activation="sigmoid"`` it is the smooth neuron trained
-by gradient descent on the log-loss, with calibrated probabilities. Both run
-on the same core network and mini-batch loop as the deep estimators.
+With ``activation="step"`` it learns by Rosenblatt's per-sample rule
+(one-vs-rest over classes) exactly as scikit-learn's ``Perceptron`` does, run
+by the core's ``perceptron_rule``; with ``activation="sigmoid"`` it is the
+smooth neuron trained by mini-batch gradient descent on the log-loss, with
+calibrated probabilities, on the same core network and loop as the deep
+estimators (as is the step neuron with explicit mini-batches).
 """
 
 from numbers import Integral, Real
@@ -48,7 +49,7 @@ from ._fitting import (
     warn_if_interrupted,
     warn_max_iter_reached,
 )
-from ._one_vs_rest import fit_one_vs_rest
+from ._one_vs_rest import fit_one_vs_rest, fit_step_rule
 from ._persistence import VersionedPickleMixin
 
 # activation -> (loss for two classes, loss for more, target labels (neg, pos))
@@ -76,8 +77,9 @@ class PerceptronClassifier(
     parameters, defaults, methods and fitted attributes) built on
     skperceptron's NumPy core as a network with no hidden layer. Two
     parameters come on top: ``activation`` chooses between Rosenblatt's step
-    neuron and the smooth sigmoid neuron, and ``batch_size`` sets how many
-    samples each gradient step averages over.
+    neuron and the smooth sigmoid neuron, and ``batch_size`` can make the
+    steps average over mini-batches of samples. With the defaults (up to
+    20,000 rows) the step neuron gives scikit-learn's weights exactly.
 
     Parameters
     ----------
@@ -104,8 +106,10 @@ class PerceptronClassifier(
         ``tol``). None runs all ``max_iter`` epochs.
 
     shuffle : bool, default=True
-        Whether to reshuffle the training data before each epoch. From 10,000
-        rows on, the rows are shuffled once and each epoch moves the batch
+        Whether to reshuffle the training data before each epoch. The
+        per-sample rule visits the samples in scikit-learn's order (a seeded
+        permutation applied to the previous epoch's order). Mini-batches from
+        10,000 rows on are shuffled once; each epoch then moves the batch
         boundaries by a random offset and takes the batches in a new random
         order, so that no epoch copies the data.
 
@@ -121,11 +125,14 @@ class PerceptronClassifier(
         all cores).
 
     random_state : int, RandomState instance or None, default=0
-        Seeds the shuffling and the early-stopping split.
+        Seeds the shuffling and the early-stopping split (for the per-sample
+        rule, with scikit-learn's draws: one seed per class).
 
     early_stopping : bool, default=False
-        Whether to hold out ``validation_fraction`` of the data, stop when its
-        accuracy stops improving and keep the best weights.
+        Whether to hold out ``validation_fraction`` of the data (a stratified
+        split) and stop when its accuracy stops improving. The per-sample rule
+        keeps the last epoch's weights, as scikit-learn does; mini-batch
+        training keeps the best epoch's.
 
     validation_fraction : float, default=0.1
         Share of the training data held out for early stopping, in (0, 1).
@@ -136,7 +143,8 @@ class PerceptronClassifier(
     class_weight : dict, 'balanced' or None, default=None
         Weight of each class, multiplying the sample weights: ``{label:
         weight}``, or ``'balanced'`` for ``n_samples / (n_classes *
-        np.bincount(y))``.
+        np.bincount(y))``. With more than two classes the per-sample rule
+        weighs each class against the rest at weight 1, as scikit-learn does.
 
     warm_start : bool, default=False
         Whether :meth:`fit` starts from the previous solution.
@@ -151,11 +159,14 @@ class PerceptronClassifier(
         rows sum to 1.
 
     batch_size : int or 'auto', default='auto'
-        Samples per gradient step; the step follows their averaged gradient.
-        ``1`` is the classic per-sample rule. ``'auto'`` aims at about a
-        thousand steps per epoch: ``n_samples // 1000`` clipped to [8, 256]
-        (and to ``n_samples``), so small data sets get many small steps, as
-        Rosenblatt's rule does, and large ones get vectorised batches.
+        Samples per step. ``1`` is the classic per-sample rule, exactly
+        scikit-learn's (see Notes). Larger sizes average the gradient over
+        mini-batches, with sample weights scaled to mean 1. ``'auto'`` means
+        ``1`` for the step neuron on up to 20,000 rows and otherwise about a
+        thousand steps per epoch: ``n_samples // 1000`` clipped to [8, 256].
+        On larger data the per-sample rule, one Python step per mistake, would
+        take many times scikit-learn's time; mini-batches keep the step neuron
+        as fast as scikit-learn's but learn differently.
 
     Attributes
     ----------
@@ -178,7 +189,7 @@ class PerceptronClassifier(
     n_iter_ : int
         Number of epochs run by the last call.
 
-    t_ : int
+    t_ : float
         Number of samples seen by the weight updates, plus one
         (``n_iter_ * n_samples + 1`` after one fit), as in scikit-learn.
 
@@ -192,18 +203,34 @@ class PerceptronClassifier(
 
     Notes
     -----
-    Each step moves the weights against the gradient of the loss averaged over
-    a batch: with ``activation='step'`` that adds ``eta0 * y * x`` for every
-    sample on the wrong side of the boundary, averaged over the batch,
+    The per-sample rule (``activation='step'``, ``batch_size=1`` or ``'auto'``
+    up to 20,000 rows) is scikit-learn's. For each sample ``i`` in turn, of
+    weight ``s_i`` (sample times class weight) and target ``y_i = +-1``, the
+    weights shrink by the penalty's L2 part and a mistake adds the sample:
+
+    .. math:: w \\leftarrow c\\, w + [y_i z_i \\le 0]\\, \\eta_0 s_i y_i x_i,
+              \\qquad b \\leftarrow b + [y_i z_i \\le 0]\\, \\eta_0 s_i y_i,
+
+    with ``c = max(0, 1 - (1 - l1_ratio) eta0 alpha)`` (``c = 1`` without a
+    penalty; floored at 0, so a huge ``alpha`` zeroes the weights rather than
+    flipping them). An L1 part then pulls each weight towards 0 by the
+    cumulative truncated gradient (Tsuruoka et al., 2009). On sparse input the
+    bias moves by 0.01 of that step, as in scikit-learn. Training stops after
+    ``n_iter_no_change`` epochs whose mean loss plus penalty did not drop
+    ``tol`` below the best. Since the weights only shrink between two
+    mistakes, the margins up to the next mistake come from one vectorised
+    product, so the rule costs one Python step per mistake, not per sample.
+
+    Mini-batches (``batch_size`` above 1, or ``'auto'`` on more rows, and
+    the sigmoid neuron) step along the loss gradient averaged over a batch:
+    for the step neuron that adds ``eta0 * y * x`` for every sample on the
+    wrong side of the boundary, averaged over the batch,
 
     .. math:: w \\leftarrow w + \\frac{\\eta_0}{|B|} \\sum_{i \\in B,\\,
               y_i z_i \\le 0} y_i x_i .
 
     On linearly separable data the perceptron convergence theorem guarantees
     that every training sample ends on the right side.
-
-    With ``early_stopping`` the weights of the best validation epoch are
-    kept (scikit-learn keeps the last epoch's).
 
     Examples
     --------
@@ -289,6 +316,16 @@ class PerceptronClassifier(
 
     # rows from which shuffling once beats gathering every batch
     _block_shuffle_from = 10_000
+    # largest data set on which batch_size='auto' runs the exact per-sample rule
+    _exact_rule_up_to = 20_000
+
+    def _runs_exact_rule(self, n_samples):
+        """Whether the step neuron learns sample by sample, as scikit-learn's."""
+        if self.activation != "step":
+            return False
+        if self.batch_size == "auto":
+            return n_samples <= self._exact_rule_up_to
+        return self.batch_size == 1
 
     def _training_run(self, network, X, Y, sample_weight, rng, incremental):
         """Describe the mini-batch run: plain SGD steps at the constant ``eta0``.
@@ -471,8 +508,16 @@ class PerceptronClassifier(
             X.shape[1], X.dtype, coef_init, intercept_init, first_pass
         )
         if first_pass:
-            self.t_, self.loss_curve_ = 1, []
-        if self.activation == "step" and len(self.classes_) > 2:
+            self.loss_curve_ = []
+        if first_pass or not incremental:  # fit restarts the count, as scikit-learn
+            self.t_ = 1.0
+        if self._runs_exact_rule(X.shape[0]):
+            if incremental and self.early_stopping:
+                raise ValueError("partial_fit does not support early_stopping=True")
+            self._sample_weight(y, sample_weight, X)  # validates both weights
+            sample_weight = validate_sample_weight(sample_weight, X)
+            fit_step_rule(self, X, y, sample_weight, coef, intercept, incremental)
+        elif self.activation == "step" and len(self.classes_) > 2:
             weights = self._sample_weight(y, sample_weight, X)
             fit_one_vs_rest(self, X, y, weights, coef, intercept, incremental)
         else:
@@ -516,7 +561,7 @@ class PerceptronClassifier(
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, coef_init=None, intercept_init=None, sample_weight=None):
-        """Fit the perceptron with mini-batch gradient steps.
+        """Fit the perceptron by the per-sample rule or by mini-batch steps.
 
         Parameters
         ----------
@@ -529,7 +574,9 @@ class PerceptronClassifier(
         intercept_init : ndarray of shape (n_classes,), default=None
             Starting biases (one value for two classes); zeros when None.
         sample_weight : array-like of shape (n_samples,), default=None
-            Non-negative weight of each sample; zero drops a sample.
+            Non-negative weight of each sample; zero drops a sample. The
+            per-sample rule multiplies a sample's step by it, as scikit-learn
+            does; mini-batches scale the weights to mean 1 first.
 
         Returns
         -------

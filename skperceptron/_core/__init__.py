@@ -6,8 +6,11 @@ Read it in this order, each file one concept of the lecture:
 (one dense layer, forward and backward), ``network`` (stacked layers, J and
 its gradient), ``optimizers`` (the gradient step), ``schedules`` (the learning
 rate over time), ``stopping`` (when to stop), ``batches`` (cutting an epoch into
-mini-batches), ``training`` (the loops) and ``lr_range`` (the learning-rate
-range test, a short loop of its own).
+mini-batches) and ``training`` (the loops); then the tools built on them:
+``lr_range`` (the learning-rate range test, a short loop of its own),
+``stacked`` (candidates trained together) and ``perceptron_rule`` (the step
+perceptron's exact per-sample rule, run from mistake to mistake, with
+``sgd_weights`` and ``truncation`` for scikit-learn's lazy shrink and L1).
 
 The core imports NumPy and SciPy only, never scikit-learn or an estimator.
 """
@@ -21,6 +24,7 @@ from .lr_range import SUGGESTIONS, exponential_rates, run_range_test, smooth
 from .network import Network, predict_output
 from .optimizers import OPTIMIZERS
 from .penalties import PENALTIES
+from .perceptron_rule import StepRule, run_step_rule, visiting_order
 from .schedules import SCHEDULES, make_schedule
 from .stopping import HIGHER_IS_BETTER, NoImprovement
 from .training import (
@@ -42,6 +46,7 @@ __all__ = [
     "SUGGESTIONS",
     "BlockShuffledBatches",
     "SampleShuffledBatches",
+    "StepRule",
     "Network",
     "NoImprovement",
     "TrainingResult",
@@ -55,4 +60,6 @@ __all__ = [
     "run_minibatch",
     "run_range_test",
     "smooth",
+    "run_step_rule",
+    "visiting_order",
 ]
