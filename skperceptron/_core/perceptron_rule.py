@@ -222,11 +222,10 @@ def _epochs(n_samples, order, train, max_iter):
 
 def _make_monitor(rule, on_validation):
     """scikit-learn's stopping rule: ``n_iter_no_change`` epochs short of ``tol``."""
+    metric = "validation_score" if on_validation else "loss"
     if rule.tol is None:
-        return NoImprovement(0.0, np.inf, higher_is_better=on_validation)
-    return NoImprovement(
-        rule.tol, rule.n_iter_no_change - 1, higher_is_better=on_validation
-    )
+        return NoImprovement(0.0, np.inf, metric=metric)
+    return NoImprovement(rule.tol, rule.n_iter_no_change - 1, metric=metric)
 
 
 def run_step_rule(X, y, steps, coef, intercept, rule, **plan):
