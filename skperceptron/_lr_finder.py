@@ -29,7 +29,6 @@ from ._core import (
     run_range_test,
     smooth,
 )
-from ._fitting import resolve_batch_size
 from ._mlp import _BaseDeepMLP
 from ._perceptron import PerceptronClassifier
 
@@ -42,52 +41,43 @@ _MIN_STEPS = 10
 
 # -- estimator internals -------------------------------------------------------
 # The only code of this module that calls the estimators' private methods: it
-# builds what one stochastic fit would train (network, optimizer, batches) and
-# names the estimator's learning-rate parameter.
+# prepares the estimator as its fit would, asks it for its own description of
+# the mini-batch run (network, optimizer, batches, clipping, dropout masks'
+# generator) and names its learning-rate parameter.
 
 
-def _range_test_pieces(estimator, X, y, sample_weight):
-    """``(rate_name, network, optimizer, batches, options)`` of a fresh fit.
+def _range_test_run(estimator, X, y, sample_weight):
+    """``(rate_name, run)``: the ``TrainingRun`` a fresh fit would train.
 
-    ``estimator`` is a clone that may be changed: it is validated and
-    initialised as its ``fit`` would, from its own ``random_state``.
-    ``options`` are the keyword arguments of ``run_range_test`` that the
-    estimator sets (gradient clipping, the dropout masks' generator).
+    ``estimator`` is a clone that may be changed. The sweep trains on all of
+    ``X`` (early stopping off) and reports to no callbacks; otherwise the
+    estimator is validated and initialised as its ``fit`` would, from its own
+    ``random_state``, so the run's network, optimizer and batches are those of
+    a real fit.
     """
+    estimator.set_params(early_stopping=False)
+    if hasattr(estimator, "set_callbacks"):  # scikit-learn >= 1.9
+        estimator.set_callbacks()
     estimator._validate_params()
     rng = check_random_state(estimator.random_state)
     if isinstance(estimator, PerceptronClassifier):
-        rate_name = "eta0"
-        network, X, Y, sample_weight = _perceptron_network(
-            estimator, X, y, sample_weight
-        )
-    else:
-        rate_name = "learning_rate_init"
-        network, X, Y, sample_weight = _mlp_network(estimator, X, y, sample_weight, rng)
-    batch_size = resolve_batch_size(
-        estimator.batch_size, X.shape[0], estimator._auto_batch_size
-    )
-    batches = estimator._batches(
-        X, Y, sample_weight, batch_size, rng if estimator.shuffle else None
-    )
-    options = {
-        "max_grad_norm": getattr(estimator, "max_grad_norm", None),
-        "dropout_rng": rng if getattr(network, "dropout", None) else None,
-    }
-    return rate_name, network, estimator._make_optimizer(network), batches, options
+        return "eta0", _perceptron_run(estimator, X, y, sample_weight, rng)
+    return "learning_rate_init", _mlp_run(estimator, X, y, sample_weight, rng)
 
 
-def _mlp_network(estimator, X, y, sample_weight, rng):
-    """A deep MLP's freshly initialised network and its validated data."""
+def _mlp_run(estimator, X, y, sample_weight, rng):
+    """A deep MLP's run from freshly drawn weights, as a first ``fit`` builds it."""
     X, Y = estimator._validate_input(X, y, incremental=False, reset=True)
     sample_weight = estimator._sample_weight(sample_weight, X, Y, False)
+    estimator.out_activation_ = estimator._output_activation(Y)
     layer_units = [X.shape[1], *estimator._hidden_layer_sizes(), Y.shape[1]]
-    estimator._initialize(layer_units, X.dtype, rng)
-    return estimator._build_network(layer_units, X.dtype), X, Y, sample_weight
+    network = estimator._network(layer_units, X.dtype, first_pass=True)
+    estimator._reset_fitted_state(network, rng)
+    return estimator._training_run(network, X, Y, sample_weight, rng, False, None)
 
 
-def _perceptron_network(estimator, X, y, sample_weight):
-    """The sigmoid perceptron's zero-started network and its validated data."""
+def _perceptron_run(estimator, X, y, sample_weight, rng):
+    """The sigmoid perceptron's run from zero weights, as a first ``fit`` builds it."""
     X, y = validate_data(
         estimator, X, y, accept_sparse="csr", dtype=(np.float64, np.float32)
     )
@@ -96,7 +86,8 @@ def _perceptron_network(estimator, X, y, sample_weight):
     coef, intercept = estimator._starting_weights(X.shape[1], X.dtype, None, None, True)
     sample_weight = estimator._mean_one_weights(y, sample_weight, X)
     Y = estimator._label_binarizer.transform(y).astype(X.dtype)
-    return estimator._build_network(coef, intercept, X.dtype), X, Y, sample_weight
+    network = estimator._build_network(coef, intercept, X.dtype)
+    return estimator._training_run(network, X, Y, sample_weight, rng, False)
 
 
 # -- end of estimator internals ------------------------------------------------
@@ -210,7 +201,8 @@ def find_learning_rate(
         ``X``, as in a real fit. Its other settings (architecture, solver and
         its hyper-parameters, ``batch_size``, ``shuffle``, ``random_state``,
         dropout, gradient clipping) are used as ``fit`` would; its learning
-        rate and schedule are replaced by the sweep.
+        rate and schedule are replaced by the sweep, which trains on all of
+        ``X`` (no early-stopping split) and calls none of its callbacks.
 
     X : {array-like, sparse matrix} of shape (n_samples, n_features)
         Training data.
@@ -320,17 +312,16 @@ def find_learning_rate(
     if min_lr >= max_lr:
         raise ValueError(f"Need min_lr < max_lr; got {min_lr} and {max_lr}.")
     model, X, prefix = _final_step(clone(estimator), X, y)
-    rate_name, network, optimizer, batches, options = _range_test_pieces(
-        model, X, y, sample_weight
-    )
+    rate_name, run = _range_test_run(model, X, y, sample_weight)
     test = run_range_test(
-        network,
-        optimizer,
-        batches,
+        run.network,
+        run.optimizer,
+        run.batches,
         exponential_rates(min_lr, max_lr, n_steps),
         explode_factor=explode_factor,
         smoothing=smoothing,
-        **options,
+        max_grad_norm=run.max_grad_norm,
+        dropout_rng=run.dropout_rng,
     )
     smoothed = smooth(test.losses, smoothing)
     rate, reason = _suggest(suggestion, test.learning_rates, test.losses, smoothed)

@@ -204,3 +204,34 @@ def test_the_suggestion_scores_as_well_as_the_grid_searchs_best(name, solver):
     tolerance = 0.02 if name == "friedman1" else 0.01  # R^2, else accuracy
     rate, score = row["minimum"]
     assert score >= row["grid_score"] - tolerance, (rate, row)
+
+
+
+class _HookRecorder:
+    """A scikit-learn fit callback that records the name of every hook called."""
+
+    def __init__(self):
+        self.calls = []
+
+    def setup(self, estimator, context):
+        self.calls.append("setup")
+
+    def teardown(self, estimator, context):
+        self.calls.append("teardown")
+
+    def on_fit_task_begin(self, estimator, context, **kwargs):
+        self.calls.append("begin")
+
+    def on_fit_task_end(self, estimator, context, **kwargs):
+        self.calls.append("end")
+
+
+def test_the_sweep_reports_to_no_callback(cancer):
+    pytest.importorskip("sklearn.callback")
+    X, y = cancer
+    recorder = _HookRecorder()
+    clf = DeepMLPClassifier(**SMALL).set_callbacks(recorder)
+    finder_result(clf, X, y)
+    assert recorder.calls == []
+    clf.set_params(max_iter=2).fit(X, y)  # the estimator keeps its callback
+    assert recorder.calls.count("begin") == recorder.calls.count("end") == 3
