@@ -124,24 +124,20 @@ def test_stacked_members_go_on_with_their_own_optimizer_state(digits, solver):
             assert_array_equal(W_ours, W_theirs)
 
 
-def test_early_stopping_classifiers_stack_per_split(digits, monkeypatch):
-    from skperceptron import _stacked_fit
-
-    stack_sizes = []
-
-    def counting(network, optimizer, runs, batches):
-        stack_sizes.append(len(runs))
-        return run_stacked(network, optimizer, runs, batches)
-
-    run_stacked = _stacked_fit.run_stacked
-    monkeypatch.setattr(_stacked_fit, "run_stacked", counting)
-    X, y = digits[0], digits[1] % 2  # one output: the split is stratified
+@pytest.mark.parametrize(
+    "n_classes, sizes",
+    [(2, [2, 2]), (10, [4])],  # one output: the split is stratified by each y
+)
+def test_early_stopping_classifiers_stack_across_splits_unless_stratified(
+    digits, stack_sizes, n_classes, sizes
+):
+    X, y = digits[0], digits[1] % n_classes
     base = DeepMLPClassifier((8,), max_iter=6, random_state=0, early_stopping=True)
     grid = [dict(learning_rate_init=lr) for lr in (1e-3, 1e-2)]
     stacked, alone = _separate_and_stacked(
         base, [X[:120], X[120:]], [y[:120], y[120:]], grid
     )
-    assert stack_sizes == [2, 2]  # the stratified split depends on each split's y
+    assert stack_sizes == sizes
     for ours, theirs in zip(stacked, alone):
         assert_array_equal(ours.validation_scores_, theirs.validation_scores_)
         assert_array_equal(ours.coefs_[0], theirs.coefs_[0])
