@@ -36,3 +36,19 @@ def pyplot():
 
     yield plt
     plt.close("all")
+
+
+@pytest.fixture
+def stack_sizes(monkeypatch):
+    """The number of runs of every stack ``train_together`` trains, in order."""
+    from skperceptron import _stacked_fit
+
+    sizes = []
+    run_stacked = _stacked_fit.run_stacked
+
+    def counting(network, optimizer, runs, batches):
+        sizes.append(len(runs))
+        return run_stacked(network, optimizer, runs, batches)
+
+    monkeypatch.setattr(_stacked_fit, "run_stacked", counting)
+    return sizes

@@ -15,7 +15,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from skperceptron import DeepMLPClassifier, DeepMLPRegressor, _stacked_fit
+from skperceptron import DeepMLPClassifier, DeepMLPRegressor
 from skperceptron._search_groups import group_chunks, stack_key
 from skperceptron.model_selection import GridSearchCV, RandomizedSearchCV
 
@@ -210,15 +210,7 @@ def test_docstrings_pass_numpydoc(search):
     assert method_errors <= {"ES01", "SA01", "EX01", "RT02"}
 
 
-def test_candidates_and_splits_train_as_one_stack(digits, monkeypatch):
-    stack_sizes = []
-
-    def counting(network, optimizer, candidates, batches):
-        stack_sizes.append(len(candidates))
-        return run_stacked(network, optimizer, candidates, batches)
-
-    run_stacked = _stacked_fit.run_stacked
-    monkeypatch.setattr(_stacked_fit, "run_stacked", counting)
+def test_candidates_and_splits_train_as_one_stack(digits, stack_sizes):
     grid = {"learning_rate_init": [1e-3, 1e-2, 1e-1], "solver": ["lbfgs", "adam"]}
     both_searches(_classifier(), grid, *digits)
     assert stack_sizes == [9]  # three learning rates on three splits; lbfgs alone

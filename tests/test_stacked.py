@@ -109,3 +109,35 @@ def test_diverged_member_is_reported_untrained(digits):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         assert train_together(models, [X, X], [y, y]) == [True, False]
+
+
+@pytest.mark.parametrize("solver", ["sgd", "adam", "adadelta"])
+def test_stacked_members_go_on_with_their_own_optimizer_state(digits, solver):
+    X, y = digits
+    base = DeepMLPClassifier((8,), solver=solver, max_iter=4, random_state=0)
+    grid = [dict(learning_rate_init=lr) for lr in (1e-3, 1e-2)]
+    stacked, alone = _separate_and_stacked(base, [X], [y], grid)
+    for ours, theirs in zip(stacked, alone):
+        ours.partial_fit(X, y)
+        theirs.partial_fit(X, y)
+        for W_ours, W_theirs in zip(ours.coefs_, theirs.coefs_):
+            assert_array_equal(W_ours, W_theirs)
+
+
+@pytest.mark.parametrize(
+    "n_classes, sizes",
+    [(2, [2, 2]), (10, [4])],  # one output: the split is stratified by each y
+)
+def test_early_stopping_classifiers_stack_across_splits_unless_stratified(
+    digits, stack_sizes, n_classes, sizes
+):
+    X, y = digits[0], digits[1] % n_classes
+    base = DeepMLPClassifier((8,), max_iter=6, random_state=0, early_stopping=True)
+    grid = [dict(learning_rate_init=lr) for lr in (1e-3, 1e-2)]
+    stacked, alone = _separate_and_stacked(
+        base, [X[:120], X[120:]], [y[:120], y[120:]], grid
+    )
+    assert stack_sizes == sizes
+    for ours, theirs in zip(stacked, alone):
+        assert_array_equal(ours.validation_scores_, theirs.validation_scores_)
+        assert_array_equal(ours.coefs_[0], theirs.coefs_[0])

@@ -1,20 +1,23 @@
-"""Mini-batch training of stacked candidates, each stopping on its own.
+"""Mini-batch training of stacked runs, each stopping on its own.
 
-``run_stacked`` is the epoch loop of ``training.run_minibatch`` for a
-``Network`` built with ``n_candidates``: one forward and backward pass and one
-optimizer step per mini-batch update every candidate still training, each with
-its own learning rate. After an epoch each candidate keeps its own books (loss
-curve, monitor, schedule, epoch budget) exactly as a fit of its own would; one
-that stops, or whose loss turned non-finite, leaves the stack, and the others
-go on as a smaller stack.
+``run_stacked`` is the epoch loop of ``training.run_minibatch`` for several
+``TrainingRun`` objects at once, each described exactly as its own fit would
+describe it. Their networks sit side by side in one ``Network`` built with
+``n_candidates``: one forward and backward pass and one optimizer step per
+mini-batch update every run still training, each with its own learning rate.
+After an epoch each run keeps its own books (loss curve, monitor, schedule,
+epoch budget) with the helpers of ``training``, as its own fit would; one that
+stops, or whose loss turned non-finite, leaves the stack, and the others go on
+as a smaller stack.
 """
 
 import copy
 import time
-from dataclasses import dataclass, field
 
 import numpy as np
 
+from .batches import SampleShuffledBatches
+from .network import Network
 from .training import (
     TrainingResult,
     _continue_after_plateau,
@@ -23,62 +26,99 @@ from .training import (
 )
 
 
-@dataclass
-class Candidate:
-    """One member of a stack: its own schedule, monitor and epoch budget.
+def stack_networks(networks):
+    """One stacked ``Network`` holding ``networks`` (of one architecture) row by row.
 
-    ``params`` is a flat vector of the member's own (its final weights are
-    written there). ``validation``, when given, scores the weights held in
-    ``params`` and returns ``"validation_score"`` and ``"validation_loss"``;
-    ``monitored`` names the one that drives ``monitor``.
+    Each row starts from its network's weights and keeps its own ``alpha``.
     """
+    first = networks[0]
+    options = dict(
+        first._options,
+        alpha=np.array([[float(network.alpha)] for network in networks]),
+        n_candidates=len(networks),
+    )
+    stacked = Network(
+        first.layer_units, first.activation, first._loss_name, first.dtype, **options
+    )
+    stacked.params[...] = [network.params for network in networks]
+    return stacked
 
-    schedule: object
-    monitor: object
-    max_iter: int
-    params: np.ndarray
-    validation: object = None
-    monitored: str = "validation_score"
-    result: TrainingResult = field(default_factory=TrainingResult)
+
+def shared_batches(runs, split_of):
+    """The batches a stack of ``runs`` trains on.
+
+    ``split_of[i]`` numbers the split (0, 1, ...) run ``i`` trains on; run 0
+    trains on split 0. Runs of one split share its first run's batches. Runs
+    of several splits of equal size gather each batch from their own split's
+    data, in the order run 0's ``SampleShuffledBatches`` would draw.
+    """
+    split_of = np.asarray(split_of)
+    first = runs[0].batches
+    if not split_of.any():
+        return first
+    data = {}
+    for run, split in zip(runs, split_of):
+        data.setdefault(split, (run.batches.X, run.batches.Y))
+    rows = np.arange(first.n_samples)
+    return SplitBatches(
+        SampleShuffledBatches(rows, rows, None, first.batch_size, first.rng),
+        np.stack([data[split][0] for split in sorted(data)]),
+        np.stack([data[split][1] for split in sorted(data)]),
+        split_of,
+    )
 
 
-def run_stacked(network, optimizer, candidates, batches):
-    """Train ``network`` (stacked, one row per candidate) until all have stopped.
+def run_stacked(network, optimizer, runs, batches):
+    """Train ``network`` (one row per run) until every run has stopped.
 
     ``optimizer`` was built for the stack's shape, with hyper-parameters as
-    (n_candidates, 1) arrays. Each candidate's ``result`` is filled; a
-    candidate whose loss became non-finite is marked ``diverged`` and its
-    ``params`` are left as they were.
+    (n_runs, 1) arrays; ``batches`` are shared (see ``shared_batches``). Each
+    run ends as ``run_minibatch`` ends it: its own network holds its final
+    (or best) weights and its own optimizer the stacked one's state. A run
+    whose loss became non-finite keeps the weights the diverging epoch
+    started from and its result is marked ``diverged``. Returns each run's
+    ``TrainingResult``.
     """
-    active = list(candidates)
+    _check_stackable(runs)
+    results = [TrainingResult(n_samples_seen=run.n_samples_seen) for run in runs]
+    active = list(range(len(runs)))
     while active:
         start = time.perf_counter()
-        rates = np.array([[member.schedule.learning_rate] for member in active])
-        with np.errstate(over="ignore", invalid="ignore"):
+        rates = np.array([[runs[index].schedule.learning_rate] for index in active])
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             losses = _stacked_epoch(network, optimizer, rates, batches.epoch())
         finite = np.isfinite(losses) & np.isfinite(network.params).all(axis=1)
         seconds = (time.perf_counter() - start) / len(active)
         going_on = []
-        for row, member in enumerate(active):
-            if not finite[row]:
-                member.result.diverged = True
-                continue
-            if _end_epoch(
-                member,
-                network.params[row],
-                losses[row],
-                rates[row, 0],
-                seconds,
-                batches.n_samples,
-            ):
-                going_on.append(row)
-        if len(going_on) < len(active) and going_on:
+        for row, index in enumerate(active):
+            run, result = runs[index], results[index]
+            if finite[row]:
+                np.copyto(run.network.params, network.params[row])
+                if _end_epoch(run, result, losses[row], rates[row, 0], seconds):
+                    going_on.append(row)
+                    continue
+            else:
+                result.diverged = True
+                result.message = (
+                    f"the loss became non-finite in epoch {result.n_iter + 1}"
+                )
+            _leave(run, optimizer, row)
+        if going_on and len(going_on) < len(active):
             network = network.select_candidates(going_on)
             optimizer = _select_rows(optimizer, going_on, len(active))
             if hasattr(batches, "keep"):
                 batches.keep(going_on)
         active = [active[row] for row in going_on]
-    return candidates
+    return results
+
+
+def _check_stackable(runs):
+    """Refuse runs that act per fit outside the stacked loop."""
+    for run in runs:
+        if run.observer is not None or run.max_grad_norm is not None:
+            raise ValueError("Runs with callbacks or gradient clipping do not stack.")
+        if run.dropout_rng is not None or run.verbose:
+            raise ValueError("Runs with dropout or verbose output do not stack.")
 
 
 def _stacked_epoch(network, optimizer, rates, batches):
@@ -94,43 +134,41 @@ def _stacked_epoch(network, optimizer, rates, batches):
     return total_loss / n_samples
 
 
-def _end_epoch(member, params, loss, learning_rate, seconds, n_samples):
-    """A candidate's books after an epoch; True when it trains on."""
-    if member.validation is not None:
-        np.copyto(member.params, params)  # what its validation scores
-    result = member.result
+def _end_epoch(run, result, loss, learning_rate, seconds):
+    """A run's books after a finite epoch, as ``run_minibatch`` keeps them;
+    True when it trains on."""
     result.n_iter += 1
     result.loss = float(loss)
     result.loss_curve.append(result.loss)
-    result.n_samples_seen += n_samples
+    result.n_samples_seen += run.batches.n_samples
     record = {"loss": result.loss, "learning_rate": float(learning_rate)}
-    record.update(
-        _monitor_epoch(
-            member,
-            member.monitor,
-            result.loss,
-            member.validation,
-            member.monitored,
-            result,
-        )
-    )
+    record.update(_monitor_epoch(run, result.loss, result))
     record["seconds"] = seconds
-    _record_epoch(result, record, verbose=False)
-    member.schedule.epoch_end(result.n_samples_seen)
-    goes_on = result.n_iter < member.max_iter and not (
-        member.monitor.should_stop
-        and not _continue_after_plateau(
-            member.schedule,
-            member.monitor,
-            result,
-            False,
-            member.validation,
-            member.monitored,
-        )
-    )
-    if not goes_on:
-        np.copyto(member.params, params)
-    return goes_on
+    _record_epoch(result, record, run.verbose)
+    run.schedule.epoch_end(result.n_samples_seen)
+    goes_on = not run.monitor.should_stop or _continue_after_plateau(run, result)
+    return goes_on and result.n_iter < run.max_epochs
+
+
+def _leave(run, optimizer, row):
+    """End a run as ``run_minibatch`` ends it; it takes row ``row``'s state."""
+    if run.monitor.best_params is not None:
+        run.network.params[...] = run.monitor.best_params
+    _hand_back_state(optimizer, row, run.optimizer)
+    run.optimizer.learning_rate = run.schedule.learning_rate
+
+
+def _hand_back_state(stacked, row, optimizer):
+    """Copy row ``row`` of the ``stacked`` optimizer's state into ``optimizer``.
+
+    Every array ``optimizer`` keeps (moments, velocities) takes that row, and
+    its step count, if it keeps one, the shared count.
+    """
+    for name, value in vars(optimizer).items():
+        if isinstance(value, np.ndarray):
+            value[...] = getattr(stacked, name)[row]
+    if hasattr(optimizer, "t"):
+        optimizer.t = stacked.t
 
 
 class SplitBatches:
