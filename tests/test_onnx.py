@@ -257,7 +257,12 @@ def test_onnxruntime_reproduces_predictions(configuration, dtype):
     predict, values = _expected_outputs(model)
     outputs = _onnx_outputs(model, X)
     assert outputs[-1].dtype == dtype
-    assert_allclose(outputs[-1], values(X), **_tolerance(model, dtype))
+    expected = values(X)
+    tolerance = dict(_tolerance(model, dtype))
+    # unbounded scores (the step perceptron's decisions) cancel terms as
+    # large as the scores themselves: their rounding scales with them
+    tolerance["atol"] *= max(1.0, float(np.abs(expected).max()))
+    assert_allclose(outputs[-1], expected, **tolerance)
     if len(outputs) == 2:
         assert_array_equal(outputs[0], predict(X))
 
