@@ -214,7 +214,9 @@ def test_optimizer_learning_rate_follows_invscaling_over_warm_starts():
 
 
 def test_adaptive_rate_ends_below_its_floor():
-    clf = DeepMLPClassifier(tol=0.5, max_iter=3000, solver="sgd", learning_rate="adaptive")
+    clf = DeepMLPClassifier(
+        tol=0.5, max_iter=3000, solver="sgd", learning_rate="adaptive"
+    )
     clf.fit([[3, 2], [1, 6]], [1, 0])
     assert clf.n_iter_ < 3000
     assert clf._optimizer.learning_rate < 1e-6
@@ -244,3 +246,16 @@ def test_loss_grad_lbfgs_matches_finite_differences():
         numeric[i] = (plus - minus) / 2e-6
     assert_allclose(grad, numeric, rtol=1e-5, atol=1e-8)
     assert value == pytest.approx(mlp._loss_grad_lbfgs(theta, X, Y, None)[0])
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_early_stopping_with_string_labels_scores_as_scikit_learn(n_classes):
+    """scikit-learn 1.9 fixed early stopping with string labels; so do we."""
+    rows = slice(0, 50 * n_classes)
+    X, y = X_IRIS[rows], np.array(["a", "b", "c"])[Y_IRIS[rows]]
+    params = dict(early_stopping=True, max_iter=30, random_state=0)
+    ours = DeepMLPClassifier(**params).fit(X, y)
+    theirs = MLPClassifier(**params).fit(X, y)
+    assert_allclose(ours.validation_scores_, theirs.validation_scores_)
+    assert ours.n_iter_ == theirs.n_iter_
