@@ -196,7 +196,7 @@ def test_invscaling_with_a_huge_power_decays_to_zero():
 
 
 def test_optimizer_learning_rate_follows_invscaling_over_warm_starts():
-    """scikit-learn's test_learning_rate_warmstart reads ``_optimizer.learning_rate``."""
+    """scikit-learn's test_learning_rate_warmstart reads the optimizer's rate."""
     X, y = [[3, 2], [1, 6], [5, 6], [-2, -4]], [1, 1, 1, 0]
     mlp = DeepMLPClassifier(
         solver="sgd",
