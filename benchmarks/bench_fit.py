@@ -46,6 +46,7 @@ from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_info
 
+import skperceptron
 from skperceptron import DeepMLPClassifier, DeepMLPRegressor, PerceptronClassifier
 
 try:  # torch is never a dependency; compare against it only when present
@@ -408,6 +409,7 @@ def environment():
     )
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     return {
+        "skperceptron": skperceptron.__version__,
         "numpy": np.__version__,
         "BLAS": "; ".join(blas),
         "torch": torch_text,
@@ -504,6 +506,7 @@ def main(argv=None):
     args = parse_args(argv)
     chosen = set(args.only.split(","))
     before = environment()
+    print(f"skperceptron imported from {os.path.dirname(skperceptron.__file__)}")
     print(", ".join(f"{k} {v}" for k, v in before.items()), f"| {args.repeats} repeats")
     print()
     all_measured = run(chosen, args.repeats)
