@@ -4,7 +4,7 @@
 (``docs/performance/results.csv``), the machine and its load
 (``docs/performance/environment.csv``), every repeat's raw times
 (``docs/performance/runs.csv``) and the figure of ratios
-(``docs/_static/performance_ratios.png``). Called by
+(``docs/_static/performance_ratios.svg``). Called by
 ``python benchmarks/bench_fit.py --write-docs``.
 """
 
@@ -22,7 +22,7 @@ from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 RESULTS_DIR = DOCS / "performance"
-FIGURE = DOCS / "_static" / "performance_ratios.png"
+FIGURE = DOCS / "_static" / "performance_ratios.svg"
 OURS, SKLEARN, TORCH = "skperceptron", "scikit-learn", "torch"  # bench_fit's names
 COLOURS = {SKLEARN: "tab:blue", TORCH: "tab:red", OURS: "tab:green"}
 LOAD = "load average (1, 5, 15 min)"
@@ -111,7 +111,8 @@ def plot_ratios(all_measured, path):
     right.legend(handles=handles, loc="lower right", fontsize="small")
     figure.suptitle("Median and spread (lowest-highest) over the repeats")
     figure.tight_layout()
-    figure.savefig(path, dpi=100)
+    with matplotlib.rc_context({"svg.fonttype": "none"}):  # text stays text
+        figure.savefig(path)
     plt.close(figure)
 
 
