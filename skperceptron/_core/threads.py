@@ -24,7 +24,7 @@ import threading
 _ALIGNMENT = 64
 
 _allowed_threads = contextvars.ContextVar("allowed_threads", default=1)
-_tasks = queue.SimpleQueue()  # (function, part, done) for the workers
+_jobs = queue.SimpleQueue()  # jobs the pool threads may help with
 _workers = []
 _workers_lock = threading.Lock()
 
@@ -53,27 +53,61 @@ def for_each_part(function, n_items, min_part):
     """Call ``function(part)`` on slices ``part`` that tile ``range(n_items)``.
 
     The slices are contiguous, at least ``min_part`` items long and at most
-    as many as the allowed threads; the calling thread runs the first and
-    pool threads the others. Returns once every part is done, re-raising the
-    first exception of any part. With one part, ``function(slice(None))`` runs
-    here and no thread is involved.
+    as many as the allowed threads. The calling thread and the pool threads
+    take parts until none is left, so when no core is free the caller runs
+    them all itself rather than wait. Returns once every part is done,
+    re-raising the first exception of any part. With one part,
+    ``function(slice(None))`` runs here and no thread is involved.
     """
     n_parts = min(_allowed_threads.get(), n_items // max(min_part, 1))
     if n_parts <= 1:
         function(slice(None))
         return
-    parts = _tiling(n_items, n_parts)
+    job = _Job(function, _tiling(n_items, n_parts))
     _start_workers(n_parts - 1)
-    done = queue.SimpleQueue()
-    for part in parts[1:]:
-        _tasks.put((function, part, done))
+    for _ in range(n_parts - 1):
+        _jobs.put(job)
     try:
-        function(parts[0])
-    finally:  # the other parts write shared arrays: always wait for them
-        errors = [done.get() for _ in parts[1:]]
-    for error in errors:
-        if error is not None:
-            raise error
+        job.run_parts()
+    finally:  # parts taken by others write shared arrays: always wait for them
+        job.finished.wait()
+    if job.error is not None:
+        raise job.error
+
+
+class _Job:
+    """The parts of one ``for_each_part`` call, taken one by one by any thread."""
+
+    def __init__(self, function, parts):
+        self.function, self.parts = function, parts
+        self.n_taken = self.n_running = 0
+        self.lock = threading.Lock()
+        self.finished = threading.Event()
+        self.error = None
+
+    def run_parts(self):
+        """Take and run parts until none is left; keep the first error."""
+        while (part := self._take()) is not None:
+            try:
+                self.function(part)
+            except BaseException as error:  # raised by the caller, at the end
+                self.error = self.error or error
+            finally:
+                self._release()
+
+    def _take(self):
+        with self.lock:
+            if self.n_taken == len(self.parts):
+                return None
+            self.n_taken += 1
+            self.n_running += 1
+            return self.parts[self.n_taken - 1]
+
+    def _release(self):
+        with self.lock:
+            self.n_running -= 1
+            if self.n_running == 0 and self.n_taken == len(self.parts):
+                self.finished.set()
 
 
 def _tiling(n_items, n_parts):
@@ -85,7 +119,7 @@ def _tiling(n_items, n_parts):
 
 
 def _start_workers(n_workers):
-    """Make sure at least ``n_workers`` pool threads are waiting for tasks."""
+    """Make sure at least ``n_workers`` pool threads are waiting for jobs."""
     with _workers_lock:
         while len(_workers) < n_workers:
             worker = threading.Thread(
@@ -96,12 +130,6 @@ def _start_workers(n_workers):
 
 
 def _work():
-    """A pool thread: run tasks forever, reporting each outcome to its caller."""
+    """A pool thread: help with each job it is handed, forever."""
     while True:
-        function, part, done = _tasks.get()
-        try:
-            function(part)
-        except BaseException as error:  # handed to the caller, raised there
-            done.put(error)
-        else:
-            done.put(None)
+        _jobs.get().run_parts()
