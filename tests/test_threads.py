@@ -13,7 +13,7 @@ from numpy.testing import assert_array_equal
 from threadpoolctl import threadpool_limits
 
 from skperceptron import DeepMLPClassifier, DeepMLPRegressor, _fitting
-from skperceptron._core import ACTIVATIONS, OPTIMIZERS, allow_threads
+from skperceptron._core import OPTIMIZERS, allow_threads
 from skperceptron._core.optimizers import MIN_PART
 from skperceptron._core.threads import for_each_part
 from skperceptron._fitting import blas_threads
@@ -98,30 +98,12 @@ def test_adam_split_over_threads_is_bit_identical(shape):
     assert_array_equal(split.second_moment, one.second_moment)
 
 
-def relu_passes(n_threads):
-    """ReLU forward and derivative over a large batch, with ``n_threads``."""
-    rng = np.random.default_rng(0)
-    Z, delta = rng.standard_normal((2, 1000, 300))
-    with allow_threads(n_threads):
-        A = ACTIVATIONS["relu"].forward(Z)
-        return A, ACTIVATIONS["relu"].derivative(A, delta)
-
-
-def test_relu_split_over_threads_is_bit_identical():
-    for one, split in zip(relu_passes(1), relu_passes(4)):
-        assert_array_equal(split, one)
-
-
 def wide_network_fit(estimator_class, y):
-    """A fit whose Adam steps and full-batch activations are split.
-
-    The network has more than 2 ``MIN_PART`` parameters, and a batch of 256
-    rows of 256 hidden units has 2 ``MIN_PART`` elements.
-    """
+    """A fit whose network has enough parameters to be split (> 2 MIN_PART)."""
     rng = np.random.default_rng(0)
     X = rng.standard_normal((300, 30))
     model = estimator_class(
-        hidden_layer_sizes=(256, 256), max_iter=3, batch_size=256, random_state=0
+        hidden_layer_sizes=(256, 256), max_iter=3, batch_size=100, random_state=0
     )
     return model.fit(X, y(rng))
 

@@ -15,18 +15,6 @@ import math
 import numpy as np
 from scipy.special import expit, ndtr
 
-from .threads import for_each_part
-
-# Fewest elements per thread worth splitting a pass for (see threads.py).
-MIN_PART = 32_768
-
-
-def _for_row_blocks(function, array):
-    """``function(rows)`` over blocks of leading-axis rows of ``array``, threaded."""
-    n_rows = array.shape[0]
-    min_rows = -(-MIN_PART * n_rows // max(array.size, 1))  # ceil
-    for_each_part(function, n_rows, min_rows)
-
 
 class Activation:
     """The interface shared by every activation (all methods are static).
@@ -82,27 +70,16 @@ class Tanh(Activation):
 
 
 class ReLU(Activation):
-    """f(z) = max(z, 0), the rectified linear unit.
-
-    Both passes split over the threads ``threads.allow_threads`` permits when
-    the array is large.
-    """
+    """f(z) = max(z, 0), the rectified linear unit."""
 
     @staticmethod
     def forward(Z):
-        def clip_rows(rows):
-            np.maximum(Z[rows], 0, out=Z[rows])
-
-        _for_row_blocks(clip_rows, Z)
-        return Z
+        return np.maximum(Z, 0, out=Z)
 
     @staticmethod
     def derivative(A, delta, Z=None):
         # f'(z) = 1 where a > 0, else 0: a multiply, not a boolean-mask assignment.
-        def mask_rows(rows):
-            np.multiply(delta[rows], A[rows] > 0, out=delta[rows])
-
-        _for_row_blocks(mask_rows, delta)
+        np.multiply(delta, A > 0, out=delta)
         return delta
 
 
