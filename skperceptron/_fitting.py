@@ -11,8 +11,8 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.validation import _check_sample_weight
-from threadpoolctl import ThreadpoolController
 
+from ._blas_threads import blas_threads
 from ._core import (
     OPTIMIZERS,
     allow_threads,
@@ -195,22 +195,6 @@ def fit_stochastic(
             **estimator._training_options(network, rng, X, Y),
         )
     return result, monitor
-
-
-_threadpools = []  # one ThreadpoolController, made on first use
-
-
-def blas_threads():
-    """How many threads the BLAS may use here and now.
-
-    This follows ``threadpoolctl.threadpool_limits`` and the environment of
-    joblib's workers, so the core's element-wise passes, split over this many
-    threads, oversubscribe no more than the matrix products do.
-    """
-    if not _threadpools:
-        _threadpools.append(ThreadpoolController())
-    blas = _threadpools[0].select(user_api="blas").lib_controllers
-    return min((library.num_threads for library in blas), default=1)
 
 
 def make_validation(estimator, network, X_val, Y_val, w_val):

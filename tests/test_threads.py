@@ -13,10 +13,10 @@ from numpy.testing import assert_array_equal
 from threadpoolctl import threadpool_limits
 
 from skperceptron import DeepMLPClassifier, DeepMLPRegressor, _fitting
+from skperceptron._blas_threads import blas_threads
 from skperceptron._core import OPTIMIZERS, allow_threads
 from skperceptron._core.optimizers import MIN_PART
 from skperceptron._core.threads import for_each_part
-from skperceptron._fitting import blas_threads
 
 
 def recorded_parts(n_items, min_part, n_threads):
