@@ -3,8 +3,9 @@
 Each case runs 100 times per sample; samples of all cases are interleaved, and
 the minimum and median over the samples are printed in microseconds:
 
-- Adam's step over W2's 94,218 parameters: on one thread, split over two
-  (as skperceptron does), and in cache-sized blocks on one thread;
+- Adam's step over W2's 94,218 parameters: on one thread, as two halves on
+  two threads, and in cache-sized blocks on one thread (the halves and blocks
+  are separate Adam optimizers over slices, which is the same arithmetic);
 - ReLU's forward pass and derivative on a W2 batch (256 x 256): on one
   thread and split over two; and other ways to write the derivative;
 - one L-BFGS evaluation of W1 (digits, (100,)) in CPU time: its matrix
@@ -18,6 +19,7 @@ import argparse
 import statistics
 import time
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from sklearn.datasets import load_digits
@@ -26,32 +28,49 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.neural_network._multilayer_perceptron import _pack
 from sklearn.preprocessing import LabelBinarizer, StandardScaler
 
-from skperceptron._core import OPTIMIZERS, Network, allow_threads
-from skperceptron._core.threads import for_each_part
+from skperceptron._core import OPTIMIZERS, Network
 
 N_PARAMS, BATCH, UNITS = 94_218, 256, 256
+POOL = ThreadPoolExecutor(1)  # the second thread of the split cases
 
 
-class BlockedAdam(OPTIMIZERS["adam"]):
-    """Adam whose twelve passes run block by block, each block cache-sized."""
+def on_two_threads(first, second):
+    """Run ``second`` on the pool thread while ``first`` runs here."""
+    future = POOL.submit(second)
+    first()
+    future.result()
 
-    block = 12_288
 
-    def _update(self, params, grads, step_size, part):
-        for start in range(0, params.shape[-1], self.block):
-            block = slice(start, start + self.block)
-            super()._update(params, grads, step_size, block)
+def sliced_adam(dtype, n_slices):
+    """Adam over ``n_slices`` contiguous slices, one optimizer per slice."""
+    edges = np.linspace(0, N_PARAMS, n_slices + 1).astype(int)
+    slices = [slice(a, b) for a, b in zip(edges[:-1], edges[1:])]
+    return [
+        (part, OPTIMIZERS["adam"](b - a, dtype))
+        for part, a, b in zip(slices, edges[:-1], edges[1:])
+    ]
 
 
 def adam_cases(dtype, rng):
     grads = rng.standard_normal(N_PARAMS).astype(dtype)
     params = np.zeros(N_PARAMS, dtype)
     adam = OPTIMIZERS["adam"](N_PARAMS, dtype)
-    blocked = BlockedAdam(N_PARAMS, dtype)
+    halves = sliced_adam(dtype, 2)
+    blocks = sliced_adam(dtype, -(-N_PARAMS // 12_288))
+
+    def step(part, optimizer):
+        return lambda: optimizer.step(params[part], grads[part], 1e-3)
+
+    def blocked():
+        for part, optimizer in blocks:
+            optimizer.step(params[part], grads[part], 1e-3)
+
     return {
-        "adam step, 1 thread": (1, lambda: adam.step(params, grads, 1e-3)),
-        "adam step, split over 2": (2, lambda: adam.step(params, grads, 1e-3)),
-        "adam step, blocks, 1 thread": (1, lambda: blocked.step(params, grads, 1e-3)),
+        "adam step, 1 thread": lambda: adam.step(params, grads, 1e-3),
+        "adam step, halves on 2 threads": lambda: on_two_threads(
+            step(*halves[0]), step(*halves[1])
+        ),
+        "adam step, 12,288-entry blocks, 1 thread": blocked,
     }
 
 
@@ -62,32 +81,26 @@ def relu_cases(dtype, rng):
     sign = np.empty_like(A)
 
     def split(function):
-        return lambda: for_each_part(function, BATCH, BATCH // 2)
+        half = BATCH // 2
+        return lambda: on_two_threads(
+            lambda: function(slice(0, half)), lambda: function(slice(half, None))
+        )
 
     return {
-        "relu forward, 1 thread": (1, lambda: np.maximum(Z, 0, out=Z)),
-        "relu forward, split over 2": (
-            2,
-            split(lambda rows: np.maximum(Z[rows], 0, out=Z[rows])),
+        "relu forward, 1 thread": lambda: np.maximum(Z, 0, out=Z),
+        "relu forward, halves on 2 threads": split(
+            lambda rows: np.maximum(Z[rows], 0, out=Z[rows])
         ),
-        "relu derivative a > 0, 1 thread": (
-            1,
-            lambda: np.multiply(delta, A > 0, out=delta),
+        "relu derivative a > 0, 1 thread": lambda: np.multiply(delta, A > 0, out=delta),
+        "relu derivative a > 0, halves on 2 threads": split(
+            lambda rows: np.multiply(delta[rows], A[rows] > 0, out=delta[rows])
         ),
-        "relu derivative a > 0, split over 2": (
-            2,
-            split(lambda rows: np.multiply(delta[rows], A[rows] > 0, out=delta[rows])),
+        "relu derivative sign(a)": lambda: np.multiply(
+            delta, np.sign(A, out=sign), out=delta
         ),
-        "relu derivative sign(a)": (
-            1,
-            lambda: np.multiply(delta, np.sign(A, out=sign), out=delta),
-        ),
-        "relu derivative copyto where": (1, lambda: np.copyto(delta, 0, where=A <= 0)),
-        "relu derivative putmask": (1, lambda: np.putmask(delta, A <= 0, 0)),
-        "relu derivative boolean assignment": (
-            1,
-            lambda: delta.__setitem__(A <= 0, 0),
-        ),
+        "relu derivative copyto where": lambda: np.copyto(delta, 0, where=A <= 0),
+        "relu derivative putmask": lambda: np.putmask(delta, A <= 0, 0),
+        "relu derivative boolean assignment": lambda: delta.__setitem__(A <= 0, 0),
     }
 
 
@@ -107,9 +120,9 @@ def lbfgs_cases():
         return network.grads.astype(np.float64)
 
     return {
-        "lbfgs evaluation, products only": (1, w1_products(X, network)),
-        "lbfgs evaluation, skperceptron": (1, ours),
-        "lbfgs evaluation, scikit-learn": (1, sklearn_evaluation(X, y, Y)),
+        "lbfgs evaluation, products only": w1_products(X, network),
+        "lbfgs evaluation, skperceptron": ours,
+        "lbfgs evaluation, scikit-learn": sklearn_evaluation(X, y, Y),
     }
 
 
@@ -145,12 +158,11 @@ def sklearn_evaluation(X, y, Y):
     )
 
 
-def sample(n_threads, function, clock):
-    with allow_threads(n_threads):
-        start = clock()
-        for _ in range(100):
-            function()
-        return (clock() - start) / 100 * 1e6
+def sample(function, clock):
+    start = clock()
+    for _ in range(100):
+        function()
+    return (clock() - start) / 100 * 1e6
 
 
 def main():
@@ -167,8 +179,8 @@ def main():
     for clock, cases in groups:
         times = {name: [] for name in cases}
         for _ in range(args.samples):
-            for name, (n_threads, function) in cases.items():
-                times[name].append(sample(n_threads, function, clock))
+            for name, function in cases.items():
+                times[name].append(sample(function, clock))
         for name, samples in times.items():
             print(f"| {name} | {min(samples):.1f} | {statistics.median(samples):.1f} |")
 

@@ -12,10 +12,8 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.validation import _check_sample_weight
 
-from ._blas_threads import blas_threads
 from ._core import (
     OPTIMIZERS,
-    allow_threads,
     make_schedule,
     run_lbfgs,
     run_minibatch,
@@ -181,19 +179,18 @@ def fit_stochastic(
     batches = estimator._batches(
         X, Y, sample_weight, batch_size, rng if estimator.shuffle else None
     )
-    with allow_threads(blas_threads()):
-        result = run_minibatch(
-            network,
-            estimator._optimizer,
-            estimator._schedule,
-            monitor,
-            batches,
-            max_iter=1 if incremental else estimator.max_iter,
-            validation=validation,
-            n_samples_seen=estimator.t_,
-            verbose=estimator.verbose,
-            **estimator._training_options(network, rng, X, Y),
-        )
+    result = run_minibatch(
+        network,
+        estimator._optimizer,
+        estimator._schedule,
+        monitor,
+        batches,
+        max_iter=1 if incremental else estimator.max_iter,
+        validation=validation,
+        n_samples_seen=estimator.t_,
+        verbose=estimator.verbose,
+        **estimator._training_options(network, rng, X, Y),
+    )
     return result, monitor
 
 

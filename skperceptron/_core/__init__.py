@@ -6,8 +6,7 @@ Read it in this order, each file one concept of the lecture:
 (one dense layer, forward and backward), ``network`` (stacked layers, J and
 its gradient), ``optimizers`` (the gradient step), ``schedules`` (the learning
 rate over time), ``stopping`` (when to stop), ``batches`` (cutting an epoch into
-mini-batches) and ``training`` (the loops). ``threads`` splits large
-element-wise passes over the cores.
+mini-batches) and ``training`` (the loops).
 
 The core imports NumPy and SciPy only, never scikit-learn or an estimator.
 """
@@ -22,7 +21,6 @@ from .optimizers import OPTIMIZERS
 from .penalties import PENALTIES
 from .schedules import SCHEDULES, make_schedule
 from .stopping import NoImprovement
-from .threads import allow_threads
 from .training import TrainingResult, run_lbfgs, run_minibatch
 
 __all__ = [
@@ -37,7 +35,6 @@ __all__ = [
     "Network",
     "NoImprovement",
     "TrainingResult",
-    "allow_threads",
     "clip_by_global_norm",
     "make_schedule",
     "predict_output",

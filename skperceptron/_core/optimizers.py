@@ -6,15 +6,7 @@ optimizer holds nothing but its own state (velocities, moments, step count),
 so it can be kept on an estimator between ``partial_fit`` calls.
 """
 
-import functools
-
 import numpy as np
-
-from .threads import for_each_part
-
-# Fewest parameters per thread worth splitting a step for (see threads.py):
-# below this, waking a thread costs more than half a step saves.
-MIN_PART = 32_768
 
 
 class SGD:
@@ -65,31 +57,14 @@ class Adam:
 
     def step(self, params, grads, learning_rate):
         self.t += 1
+        scratch = self._scratch
+        _blend_into(self.first_moment, grads, self.beta_1, scratch)
+        squared_grads = np.multiply(grads, grads, out=scratch)
+        _blend_into(self.second_moment, squared_grads, self.beta_2, scratch)
         step_size = (
             learning_rate * np.sqrt(1 - self.beta_2**self.t) / (1 - self.beta_1**self.t)
         )
-        for_each_part(
-            functools.partial(self._update, params, grads, step_size),
-            params.shape[-1],
-            MIN_PART,
-        )
-
-    def _update(self, params, grads, step_size, part):
-        """The step on the entries ``[..., part]``: every pass reads only those."""
-        params, grads, first_moment, second_moment, scratch = (
-            array[..., part]
-            for array in (
-                params,
-                grads,
-                self.first_moment,
-                self.second_moment,
-                self._scratch,
-            )
-        )
-        _blend_into(first_moment, grads, self.beta_1, scratch)
-        squared_grads = np.multiply(grads, grads, out=scratch)
-        _blend_into(second_moment, squared_grads, self.beta_2, scratch)
-        _divide_by_root(first_moment, second_moment, self.epsilon, scratch)
+        _divide_by_root(self.first_moment, self.second_moment, self.epsilon, scratch)
         params -= np.multiply(scratch, step_size, out=scratch)
 
 
