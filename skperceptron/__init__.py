@@ -1,6 +1,7 @@
 """skperceptron: scikit-learn estimators building deep learning up from a perceptron."""
 
 from ._display import TrainingCurveDisplay
+from ._fitting import DivergenceWarning, TrainingDivergedError
 from ._lr_finder import find_learning_rate
 from ._lr_finder_display import LearningRateFinderDisplay
 from ._mlp import DeepMLPClassifier, DeepMLPRegressor
@@ -12,9 +13,11 @@ __version__ = "0.1.0"
 __all__ = [
     "DeepMLPClassifier",
     "DeepMLPRegressor",
+    "DivergenceWarning",
     "LearningRateFinderDisplay",
     "PerceptronClassifier",
     "TrainingCurveDisplay",
+    "TrainingDivergedError",
     "skops_trusted_types",
     "find_learning_rate",
     "__version__",

@@ -89,6 +89,9 @@ _BEST_OF_METRIC = {
     "validation_loss": "best_validation_loss_",
 }
 
+# Rows per chunk when checking that a fit's training outputs are finite.
+_FINITE_CHECK_ROWS = 256
+
 # Inputs up to this many rows skip chunking, and may skip full validation.
 _SMALL_INPUT_ROWS = 1000
 
@@ -338,12 +341,19 @@ class _BaseDeepMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         warn_if_not_converged(self.solver, self.max_iter, result, incremental)
 
     def _has_finite_outputs(self, network, X):
-        """Whether the weights and their outputs on ``X`` are all finite."""
+        """Whether the weights and their outputs on ``X`` are all finite.
+
+        Checked in chunks of ``_FINITE_CHECK_ROWS`` rows, about a mini-batch,
+        so that it holds no more memory than a training step, and stopped at
+        the first non-finite chunk.
+        """
         if not np.isfinite(network.params).all():
             return False
         with np.errstate(all="ignore"):
-            outputs = self._forward_pass_fast(X, check_input=False)
-        return bool(np.isfinite(outputs).all())
+            return all(
+                np.isfinite(network.output(X[rows])).all()
+                for rows in gen_batches(X.shape[0], _FINITE_CHECK_ROWS)
+            )
 
     def _divergence_advice(self):
         if self.solver == "lbfgs":  # L-BFGS has no learning rate to lower
