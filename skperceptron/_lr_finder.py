@@ -69,10 +69,7 @@ def _mlp_run(estimator, X, y, sample_weight, rng):
     """A deep MLP's run from freshly drawn weights, as a first ``fit`` builds it."""
     X, Y = estimator._validate_input(X, y, incremental=False, reset=True)
     sample_weight = estimator._sample_weight(sample_weight, X, Y, False)
-    estimator.out_activation_ = estimator._output_activation(Y)
-    layer_units = [X.shape[1], *estimator._hidden_layer_sizes(), Y.shape[1]]
-    network = estimator._network(layer_units, X.dtype, first_pass=True)
-    estimator._reset_fitted_state(network, rng)
+    network = estimator._first_network(X, Y, rng)
     return estimator._training_run(network, X, Y, sample_weight, rng, False, None)
 
 

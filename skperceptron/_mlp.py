@@ -241,11 +241,10 @@ class _BaseDeepMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         validation_data = self._validate_validation_data(Y, *validation_data)
         rng = check_random_state(self.random_state)
         if first_pass:
-            self.out_activation_ = self._output_activation(Y)
-        layer_units = [X.shape[1], *hidden_sizes, Y.shape[1]]
-        network = self._network(layer_units, X.dtype, first_pass)
-        if first_pass:
-            self._reset_fitted_state(network, rng)
+            network = self._first_network(X, Y, rng)
+        else:
+            layer_units = [X.shape[1], *hidden_sizes, Y.shape[1]]
+            network = self._network(layer_units, X.dtype, first_pass=False)
         self.coefs_, self.intercepts_ = network.coefs, network.intercepts
         start_params = network.params.copy()  # put back if the fit diverges early
         if self.solver == "lbfgs":
@@ -400,6 +399,18 @@ class _BaseDeepMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
                 "hidden_layer_sizes and the data's width and outputs unchanged."
             )
         network.set_weights(self.coefs_, self.intercepts_)
+        return network
+
+    def _first_network(self, X, Y, rng):
+        """The network of a first fit on validated ``(X, Y)``, weights drawn.
+
+        Sets ``out_activation_`` and resets the fitted state, as every fresh
+        start does (``fit``, and the tools that train as a first fit would).
+        """
+        self.out_activation_ = self._output_activation(Y)
+        layer_units = [X.shape[1], *self._hidden_layer_sizes(), Y.shape[1]]
+        network = self._network(layer_units, X.dtype, first_pass=True)
+        self._reset_fitted_state(network, rng)
         return network
 
     # fitted attributes that only some ways of fitting set

@@ -88,11 +88,7 @@ class _Member:
         self.X, self.Y = final._validate_input(X, y, False, reset=True)
         sample_weight = final._sample_weight(None, self.X, self.Y, False)
         rng = check_random_state(final.random_state)
-        final.out_activation_ = final._output_activation(self.Y)
-        hidden = final._hidden_layer_sizes()
-        layer_units = [self.X.shape[1], *hidden, self.Y.shape[1]]
-        network = final._network(layer_units, self.X.dtype, first_pass=True)
-        final._reset_fitted_state(network, rng)
+        network = final._first_network(self.X, self.Y, rng)
         final.coefs_, final.intercepts_ = network.coefs, network.intercepts
         self.start_params = network.params.copy()
         self.run = final._training_run(
