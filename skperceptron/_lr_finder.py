@@ -59,9 +59,9 @@ def _range_test_run(estimator, X, y, sample_weight):
     if hasattr(estimator, "set_callbacks"):  # scikit-learn >= 1.9
         estimator.set_callbacks()
     estimator._validate_params()
-    rng = check_random_state(estimator.random_state)
     if isinstance(estimator, PerceptronClassifier):
-        return "eta0", _perceptron_run(estimator, X, y, sample_weight, rng)
+        return "eta0", _perceptron_run(estimator, X, y, sample_weight)
+    rng = check_random_state(estimator.random_state)
     return "learning_rate_init", _mlp_run(estimator, X, y, sample_weight, rng)
 
 
@@ -73,7 +73,7 @@ def _mlp_run(estimator, X, y, sample_weight, rng):
     return estimator._training_run(network, X, Y, sample_weight, rng, False, None)
 
 
-def _perceptron_run(estimator, X, y, sample_weight, rng):
+def _perceptron_run(estimator, X, y, sample_weight):
     """The sigmoid perceptron's run from zero weights, as a first ``fit`` builds it."""
     X, y = validate_data(
         estimator, X, y, accept_sparse="csr", dtype=(np.float64, np.float32)
@@ -81,10 +81,8 @@ def _perceptron_run(estimator, X, y, sample_weight, rng):
     check_classification_targets(y)
     estimator._set_classes(y, incremental=False)
     coef, intercept = estimator._starting_weights(X.shape[1], X.dtype, None, None, True)
-    sample_weight = estimator._mean_one_weights(y, sample_weight, X)
-    Y = estimator._label_binarizer.transform(y).astype(X.dtype)
-    network = estimator._build_network(coef, intercept, X.dtype)
-    return estimator._training_run(network, X, Y, sample_weight, rng, False)
+    (run,) = estimator._minibatch_runs(X, y, sample_weight, coef, intercept, False)
+    return run
 
 
 # -- end of estimator internals ------------------------------------------------

@@ -8,45 +8,23 @@ problems run in threads when ``n_jobs`` asks for it.
 ``fit_step_rule`` runs them with the exact per-sample rule of the core's
 ``perceptron_rule``, drawing seeds, visiting orders, class weights and the
 early-stopping split as scikit-learn's SGD does, so that the weights are
-scikit-learn's. ``fit_one_vs_rest`` runs them with averaged mini-batches.
+scikit-learn's. With averaged mini-batches the estimator describes one
+``TrainingRun`` per class, and ``run_in_parallel`` carries them out.
 """
 
-import warnings
-
 import numpy as np
-import scipy.sparse as sp
 from joblib import Parallel, delayed
-from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import StratifiedShuffleSplit
 from sklearn.utils import check_random_state
 from sklearn.utils.class_weight import compute_class_weight
 
-from ._core import StepRule, run_step_rule, visiting_order
-from ._fitting import TrainingDivergedError, warn_max_iter_reached
+from ._core import run_minibatch, run_step_rule, visiting_order
+from ._fitting import TrainingDivergedError
 
 _MAX_SEED = np.iinfo(np.int32).max
 
-_BINARY_CLASSES = np.array([False, True])
 
-
-def _fit_binary(estimator, X, y_is_class, sample_weight, coef, intercept, incremental):
-    """One class against the rest, starting from its row of weights.
-
-    Returns the problem and the divergence error it raised, if any: a
-    diverged problem still holds finite weights, which the others need.
-    """
-    problem = estimator
-    problem.classes_ = _BINARY_CLASSES
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)  # warned once, below
-        try:
-            problem._fit(X, y_is_class, sample_weight, incremental, coef, intercept)
-        except TrainingDivergedError as error:
-            return problem, error
-    return problem, None
-
-
-def _summed_curves(curves):
+def summed_curves(curves):
     """Epoch-wise sum of the problems' losses; a stopped problem keeps its last."""
     n_epochs = max(len(curve) for curve in curves)
     return [
@@ -55,57 +33,35 @@ def _summed_curves(curves):
     ]
 
 
-def fit_one_vs_rest(estimator, X, y, sample_weight, coef, intercept, incremental):
-    """Fit one binary perceptron per class and gather their weights.
+def class_seeds(random_state, n_classes):
+    """One seed per class problem, drawn as scikit-learn's one-vs-rest draws them."""
+    return check_random_state(random_state).randint(_MAX_SEED, size=n_classes)
 
-    ``coef`` (n_classes, n_features) and ``intercept`` (n_classes,) are the
-    starting weights; ``sample_weight`` already includes the class weights.
+
+def run_in_parallel(runs, n_jobs):
+    """Carry out independent mini-batch ``runs`` (one per class) in threads."""
+    if len(runs) == 1:
+        return [run_minibatch(runs[0])]
+    return Parallel(n_jobs=n_jobs, prefer="threads")(
+        delayed(run_minibatch)(run) for run in runs
+    )
+
+
+def _validation_mask(validation_fraction, random_state, y, sample_weight):
+    """Rows held out for early stopping, split as scikit-learn does.
+
+    ``validation_fraction`` is None without early stopping (no rows held out).
     """
-    classes = estimator.classes_
-    seeds = check_random_state(estimator.random_state).randint(
-        np.iinfo(np.int32).max, size=len(classes)
-    )
-    params = estimator.get_params()
-    params.update(class_weight=None, warm_start=False, n_jobs=None)
-    outcomes = Parallel(n_jobs=estimator.n_jobs, prefer="threads")(
-        delayed(_fit_binary)(
-            type(estimator)(**{**params, "random_state": seed}),
-            X,
-            y == label,
-            sample_weight,
-            coef[k : k + 1],
-            intercept[k : k + 1],
-            incremental,
-        )
-        for k, (label, seed) in enumerate(zip(classes, seeds))
-    )
-    problems = [problem for problem, _ in outcomes]
-    estimator.coef_ = np.vstack([problem.coef_ for problem in problems])
-    estimator.intercept_ = np.concatenate([problem.intercept_ for problem in problems])
-    estimator.n_iter_ = max(problem.n_iter_ for problem in problems)
-    estimator.t_ += estimator.n_iter_ * X.shape[0]
-    estimator.loss_curve_.extend(_summed_curves([p.loss_curve_ for p in problems]))
-    errors = [error for _, error in outcomes if error is not None]
-    if errors:  # every class keeps finite weights; report the first divergence
-        estimator.__dict__.pop("_optimizer", None)
-        raise errors[0]
-    stopped_by_budget = estimator.n_iter_ == estimator.max_iter
-    if not incremental and estimator.tol is not None and stopped_by_budget:
-        warn_max_iter_reached(estimator.max_iter)
-
-
-def _validation_mask(estimator, y, sample_weight):
-    """Rows held out for early stopping (None without), split as scikit-learn does."""
-    if not estimator.early_stopping:
+    if validation_fraction is None:
         return None
     splitter = StratifiedShuffleSplit(
-        test_size=estimator.validation_fraction, random_state=estimator.random_state
+        test_size=validation_fraction, random_state=random_state
     )
     try:
         train, held_out = next(splitter.split(np.zeros((len(y), 1)), y))
     except ValueError as error:  # the splitter names its own test_size
         raise ValueError(
-            f"validation_fraction={estimator.validation_fraction} cannot hold out "
+            f"validation_fraction={validation_fraction} cannot hold out "
             f"a stratified validation set from {len(y)} samples: {error}. Change "
             "validation_fraction, add samples or set early_stopping=False."
         ) from error
@@ -117,7 +73,7 @@ def _validation_mask(estimator, y, sample_weight):
     if not len(train) or not len(held_out):
         raise ValueError(
             f"Splitting {len(y)} samples with validation_fraction="
-            f"{estimator.validation_fraction} left an empty training or validation "
+            f"{validation_fraction} left an empty training or validation "
             "set. Change validation_fraction, add samples or set early_stopping=False."
         )
     mask = np.zeros(len(y), dtype=bool)
@@ -125,93 +81,80 @@ def _validation_mask(estimator, y, sample_weight):
     return mask
 
 
-def _step_rule(estimator, X, incremental):
-    """The core's description of the run, from the estimator's parameters."""
-    return StepRule(
-        eta0=estimator.eta0,
-        penalty=estimator.penalty,
-        alpha=estimator.alpha,
-        l1_ratio=estimator.l1_ratio,
-        fit_intercept=estimator.fit_intercept,
-        intercept_decay=0.01 if sp.issparse(X) else 1.0,
-        max_iter=1 if incremental else estimator.max_iter,
-        tol=estimator.tol,
-        n_iter_no_change=estimator.n_iter_no_change,
-        verbose=estimator.verbose,
-    )
+def _fit_class(X, sample_weight, problem, start, rule, shuffle, split):
+    """One problem (class against the rest), with scikit-learn's draws in its order.
 
-
-def _fit_class(
-    estimator, X, is_class, class_weights, seed, held_out, sample_weight, start, rule
-):
-    """Class ``is_class`` against the rest, with scikit-learn's draws in its order."""
+    ``problem`` is ``(is_class, (pos, neg) weights, seed, held-out rows)``;
+    ``split`` is ``(validation_fraction, random_state)``, used when the
+    problem's rows are not held out yet.
+    """
+    is_class, (weight_pos, weight_neg), seed, held_out = problem
     y = np.where(is_class, 1.0, -1.0)
     rng = check_random_state(seed)
     rng.randint(1, _MAX_SEED)  # scikit-learn's dataset seed, unused by the rule
     if held_out is None:
-        held_out = _validation_mask(estimator, y, sample_weight)
+        held_out = _validation_mask(*split, y, sample_weight)
     shuffle_seed = rng.randint(_MAX_SEED)
-    weight_pos, weight_neg = class_weights
-    steps = estimator.eta0 * (
-        np.where(is_class, weight_pos, weight_neg) * sample_weight
-    )
-    plan = {
-        "order": visiting_order(shuffle_seed, len(y)) if estimator.shuffle else None
-    }
+    steps = rule.eta0 * (np.where(is_class, weight_pos, weight_neg) * sample_weight)
+    plan = {"order": visiting_order(shuffle_seed, len(y)) if shuffle else None}
     if held_out is not None:
         plan["train"] = ~held_out
         plan["validation"] = (X[held_out], y[held_out], sample_weight[held_out])
     return run_step_rule(X, y, steps, start[0], start[1], rule, **plan)
 
 
-def _class_problems(estimator, y, sample_weight):
+def _class_problems(y, sample_weight, classes, class_weight, split):
     """(positive-class mask, (pos, neg) weights, seed, held-out rows) per problem.
 
     Two classes make one problem, the second class positive; more make one per
     class, where the rest keep weight 1 as in scikit-learn.
     """
-    classes = estimator.classes_
-    weights = compute_class_weight(estimator.class_weight, classes=classes, y=y)
+    weights = compute_class_weight(class_weight, classes=classes, y=y)
+    random_state = split[1]
     if len(classes) == 2:
-        return [
-            (y == classes[1], (weights[1], weights[0]), estimator.random_state, None)
-        ]
-    held_out = _validation_mask(estimator, y, sample_weight)
-    seeds = check_random_state(estimator.random_state).randint(
-        _MAX_SEED, size=len(classes)
-    )
+        return [(y == classes[1], (weights[1], weights[0]), random_state, None)]
+    held_out = _validation_mask(*split, y, sample_weight)
+    seeds = class_seeds(random_state, len(classes))
     return [
         (y == label, (weight, 1.0), seed, held_out)
         for label, weight, seed in zip(classes, weights, seeds)
     ]
 
 
-def fit_step_rule(estimator, X, y, sample_weight, coef, intercept, incremental):
-    """Fit every problem with the exact per-sample rule; set the fitted attributes.
+def fit_step_rule(
+    X,
+    y,
+    sample_weight,
+    coef,
+    intercept,
+    rule,
+    *,
+    classes,
+    class_weight,
+    split,
+    shuffle,
+    n_jobs,
+):
+    """Fit every problem with the exact per-sample rule; return their results.
 
     ``sample_weight`` holds the sample weights only (None for ones); ``coef``
-    and ``intercept`` the starting weights, one row per problem.
+    and ``intercept`` the starting weights, one row per problem. ``split`` is
+    ``(validation_fraction, random_state)``, the fraction None without early
+    stopping; ``random_state`` also seeds the problems' shuffles.
     """
     if sample_weight is None:
         sample_weight = np.ones(X.shape[0], dtype=X.dtype)
-    rule = _step_rule(estimator, X, incremental)
-    problems = _class_problems(estimator, y, sample_weight)
-    results = Parallel(n_jobs=estimator.n_jobs, prefer="threads")(
+    problems = _class_problems(y, sample_weight, classes, class_weight, split)
+    return Parallel(n_jobs=n_jobs, prefer="threads")(
         delayed(_fit_class)(
-            estimator, X, *problem, sample_weight, (coef[k], intercept[k]), rule
+            X, sample_weight, problem, (coef[k], intercept[k]), rule, shuffle, split
         )
         for k, problem in enumerate(problems)
     )
-    estimator.coef_ = np.vstack([r.coef for r in results]).astype(X.dtype)
-    estimator.intercept_ = np.array([r.intercept for r in results], dtype=X.dtype)
-    estimator.n_iter_ = max(r.n_iter for r in results)
-    estimator.t_ += estimator.n_iter_ * X.shape[0]
-    estimator.loss_curve_.extend(_summed_curves([r.loss_curve for r in results]))
-    _report_outcome(estimator, results, incremental)
 
 
-def _report_outcome(estimator, results, incremental):
-    """Raise when a problem diverged, warn when the epochs ran out."""
+def raise_if_step_rule_diverged(results):
+    """Raise when a problem of the per-sample rule under- or overflowed."""
     for result in results:
         if result.diverged:
             raise TrainingDivergedError(
@@ -220,6 +163,3 @@ def _report_outcome(estimator, results, incremental):
                 "MinMaxScaler might help. The estimator keeps the weights of the "
                 "last finite epoch."
             )
-    if not incremental and estimator.tol is not None:
-        if estimator.n_iter_ == estimator.max_iter:
-            warn_max_iter_reached(estimator.max_iter)

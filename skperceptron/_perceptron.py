@@ -36,9 +36,9 @@ from ._core import (
     Network,
     NoImprovement,
     SampleShuffledBatches,
+    StepRule,
     TrainingRun,
     Validation,
-    run_minibatch,
 )
 from ._fitting import (
     class_weighted,
@@ -49,7 +49,13 @@ from ._fitting import (
     warn_if_interrupted,
     warn_max_iter_reached,
 )
-from ._one_vs_rest import fit_one_vs_rest, fit_step_rule
+from ._one_vs_rest import (
+    class_seeds,
+    fit_step_rule,
+    raise_if_step_rule_diverged,
+    run_in_parallel,
+    summed_curves,
+)
 from ._persistence import VersionedPickleMixin
 
 # activation -> (loss for two classes, loss for more, target labels (neg, pos))
@@ -327,25 +333,20 @@ class PerceptronClassifier(
             return n_samples <= self._exact_rule_up_to
         return self.batch_size == 1
 
-    def _training_run(self, network, X, Y, sample_weight, rng, incremental):
-        """Describe the mini-batch run: plain SGD steps at the constant ``eta0``.
+    def _training_run(self, network, X, Y, sample_weight, rng, incremental, decode):
+        """Describe one mini-batch run: plain SGD steps at the constant ``eta0``.
 
         On large data a neuron this small spends more time moving shuffled rows
         than computing, so the rows are shuffled once and each epoch moves the
-        batch boundaries and their order instead. Optimizer and schedule
-        persist on the estimator between partial_fit calls.
+        batch boundaries and their order instead. ``decode`` turns the
+        network's outputs into labels for the validation accuracy.
         """
-        if not incremental or not hasattr(self, "_optimizer"):
-            self._optimizer = OPTIMIZERS["sgd"](
-                network.params.size, network.dtype, momentum=0.0
-            )
-            self._schedule = SCHEDULES["constant"](self.eta0)
         validation = None
         if self.early_stopping:
             (X, Y, sample_weight), validation_data = split_validation(
                 X, Y, sample_weight, rng, self.validation_fraction, stratify=Y
             )
-            validation = self._validation(*validation_data)
+            validation = _accuracy_validation(*validation_data, decode)
         batch_size = resolve_batch_size(
             self.batch_size, X.shape[0], int(np.clip(X.shape[0] // 1000, 8, 256))
         )
@@ -353,8 +354,8 @@ class PerceptronClassifier(
         batches = BlockShuffledBatches if large else SampleShuffledBatches
         return TrainingRun(
             network=network,
-            optimizer=self._optimizer,
-            schedule=self._schedule,
+            optimizer=OPTIMIZERS["sgd"](network.params.size, X.dtype, momentum=0.0),
+            schedule=SCHEDULES["constant"](self.eta0),
             monitor=self._monitor(network, one_batch=batch_size >= X.shape[0]),
             batches=batches(
                 X, Y, sample_weight, batch_size, rng if self.shuffle else None
@@ -381,19 +382,6 @@ class PerceptronClassifier(
             metric=metric,
             skip_first=untrained and not self.early_stopping,
         )
-
-    def _validation(self, X_val, Y_val, w_val):
-        """The held-out data, scored by accuracy."""
-        y_val = self._decode_targets(Y_val)
-
-        def accuracy(output, sample_weight):
-            y_pred = self._decode_targets(output)
-            return float(np.average(y_pred == y_val, weights=sample_weight))
-
-        return Validation(X_val, Y_val, w_val, accuracy)
-
-    def _decode_targets(self, Y):
-        return self._label_binarizer.inverse_transform(Y)
 
     # -- fitting --------------------------------------------------------------------
 
@@ -472,7 +460,7 @@ class PerceptronClassifier(
         return coef, intercept
 
     def _build_network(self, coef, intercept, dtype):
-        """A one-layer network holding ``coef``; coef_/intercept_ become its views."""
+        """A one-layer network starting from ``coef`` (n_outputs, n_features)."""
         n_outputs, n_features = coef.shape
         network = Network(
             [n_features, n_outputs],
@@ -487,7 +475,6 @@ class PerceptronClassifier(
             fit_intercept=self.fit_intercept,
         )
         network.set_weights([np.transpose(coef)], [intercept])
-        self.coef_, self.intercept_ = network.coefs[0].T, network.intercepts[0]
         return network
 
     def _fit(
@@ -512,49 +499,120 @@ class PerceptronClassifier(
         if first_pass or not incremental:  # fit restarts the count, as scikit-learn
             self.t_ = 1.0
         if self._runs_exact_rule(X.shape[0]):
-            if incremental and self.early_stopping:
-                raise ValueError("partial_fit does not support early_stopping=True")
-            self._sample_weight(y, sample_weight, X)  # validates both weights
-            sample_weight = validate_sample_weight(sample_weight, X)
-            fit_step_rule(self, X, y, sample_weight, coef, intercept, incremental)
-        elif self.activation == "step" and len(self.classes_) > 2:
-            weights = self._sample_weight(y, sample_weight, X)
-            fit_one_vs_rest(self, X, y, weights, coef, intercept, incremental)
+            self._fit_step_rule(X, y, sample_weight, coef, intercept, incremental)
         else:
-            self._fit_network(X, y, sample_weight, coef, intercept, incremental)
+            self._fit_minibatch(X, y, sample_weight, coef, intercept, incremental)
         return self
 
-    def _fit_network(self, X, y, sample_weight, coef, intercept, incremental):
-        """Train one network: binary, or the softmax over all classes."""
+    def _fit_step_rule(self, X, y, sample_weight, coef, intercept, incremental):
+        """Learn sample by sample, one problem per class, as scikit-learn does."""
+        if incremental and self.early_stopping:
+            raise ValueError("partial_fit does not support early_stopping=True")
+        self._sample_weight(y, sample_weight, X)  # validates both weights
+        results = fit_step_rule(
+            X,
+            y,
+            validate_sample_weight(sample_weight, X),
+            coef,
+            intercept,
+            self._step_rule(X, incremental),
+            classes=self.classes_,
+            class_weight=self.class_weight,
+            split=(
+                self.validation_fraction if self.early_stopping else None,
+                self.random_state,
+            ),
+            shuffle=self.shuffle,
+            n_jobs=self.n_jobs,
+        )
+        weights = [(result.coef, result.intercept) for result in results]
+        self._store_problems(weights, results, X.shape[0], X.dtype)
+        raise_if_step_rule_diverged(results)
+        self._warn_if_not_converged(incremental)
+
+    def _step_rule(self, X, incremental):
+        """The per-sample rule's settings, as the core takes them."""
+        return StepRule(
+            eta0=self.eta0,
+            penalty=self.penalty,
+            alpha=self.alpha,
+            l1_ratio=self.l1_ratio,
+            fit_intercept=self.fit_intercept,
+            intercept_decay=0.01 if sp.issparse(X) else 1.0,
+            max_iter=1 if incremental else self.max_iter,
+            tol=self.tol,
+            n_iter_no_change=self.n_iter_no_change,
+            verbose=self.verbose,
+        )
+
+    def _fit_minibatch(self, X, y, sample_weight, coef, intercept, incremental):
+        """Train by averaged mini-batch steps: one network, or one per class."""
+        runs = self._minibatch_runs(X, y, sample_weight, coef, intercept, incremental)
+        start_params = [run.network.params.copy() for run in runs]
+        results = run_in_parallel(runs, self.n_jobs)
+        for run, start, result in zip(runs, start_params, results):
+            if result.diverged and not np.isfinite(run.network.params).all():
+                run.network.params[...] = start
+        weights = [(run.network.coefs[0].T, run.network.intercepts[0]) for run in runs]
+        self._store_problems(weights, results, X.shape[0], X.dtype)
+        for result in results:
+            if result.diverged:
+                raise_diverged(
+                    result.message,
+                    f"Lower eta0 (now {self.eta0!r}) or scale the inputs (e.g. with "
+                    "StandardScaler).",
+                )
+        if not any(warn_if_interrupted(result) for result in results):
+            self._warn_if_not_converged(incremental)
+
+    def _minibatch_runs(self, X, y, sample_weight, coef, intercept, incremental):
+        """One ``TrainingRun`` per problem, from the starting ``coef`` rows.
+
+        The step neuron with more than two classes learns one class against
+        the rest per problem, each with its own seed (scikit-learn's
+        one-vs-rest); otherwise one network learns every class.
+        """
         sample_weight = self._mean_one_weights(y, sample_weight, X)
-        Y = self._label_binarizer.transform(y).astype(X.dtype)
-        network = self._build_network(coef, intercept, X.dtype)
-        start_params = network.params.copy()
-        rng = check_random_state(self.random_state)
-        run = self._training_run(network, X, Y, sample_weight, rng, incremental)
-        result = run_minibatch(run)
-        self._store_result(result, X.shape[0])
-        if result.diverged:
-            if not np.isfinite(network.params).all():
-                network.params[...] = start_params
-            self.__dict__.pop("_optimizer", None)
-            raise_diverged(
-                result.message,
-                f"Lower eta0 (now {self.eta0!r}) or scale the inputs (e.g. with "
-                "StandardScaler).",
+        if self.activation == "sigmoid" or len(self.classes_) == 2:
+            Y = self._label_binarizer.transform(y).astype(X.dtype)
+            network = self._build_network(coef, intercept, X.dtype)
+            rng = check_random_state(self.random_state)
+            decode = self._label_binarizer.inverse_transform
+            return [
+                self._training_run(
+                    network, X, Y, sample_weight, rng, incremental, decode
+                )
+            ]
+        seeds = class_seeds(self.random_state, len(self.classes_))
+        return [
+            self._training_run(
+                self._build_network(coef[[k]], intercept[[k]], X.dtype),
+                X,
+                np.where(y == label, 1.0, -1.0).astype(X.dtype)[:, np.newaxis],
+                sample_weight,
+                check_random_state(seed),
+                incremental,
+                _is_positive,
             )
-        self._warn_if_not_converged(result, incremental)
+            for k, (label, seed) in enumerate(zip(self.classes_, seeds))
+        ]
 
-    def _store_result(self, result, n_samples):
-        """Fitted attributes; ``t_`` counts every sample, held-out ones included."""
-        self.n_iter_ = result.n_iter
-        self.t_ += result.n_iter * n_samples
-        self.loss_curve_.extend(result.loss_curve)
+    def _store_problems(self, weights, results, n_samples, dtype):
+        """Fitted attributes from each problem's ``(coef, intercept)`` and result.
 
-    def _warn_if_not_converged(self, result, incremental):
-        if warn_if_interrupted(result) or incremental or self.tol is None:
-            return
-        if not result.converged and result.n_iter == self.max_iter:
+        ``t_`` counts every sample of the longest problem, held-out ones
+        included, as scikit-learn's does.
+        """
+        coefs, intercepts = zip(*weights)
+        self.coef_ = np.vstack(coefs).astype(dtype, copy=False)
+        self.intercept_ = np.hstack(intercepts).astype(dtype, copy=False)
+        self.n_iter_ = max(result.n_iter for result in results)
+        self.t_ += self.n_iter_ * n_samples
+        self.loss_curve_.extend(summed_curves([r.loss_curve for r in results]))
+
+    def _warn_if_not_converged(self, incremental):
+        """scikit-learn SGD's warning when ``fit`` used every epoch it had."""
+        if not incremental and self.tol is not None and self.n_iter_ == self.max_iter:
             warn_max_iter_reached(self.max_iter)
 
     # -- public API -------------------------------------------------------------------
@@ -673,6 +731,21 @@ class PerceptronClassifier(
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         return tags
+
+
+def _accuracy_validation(X_val, Y_val, w_val, decode):
+    """The held-out data, scored by the accuracy of the ``decode``-d outputs."""
+    y_val = decode(Y_val)
+
+    def accuracy(output, sample_weight):
+        return float(np.average(decode(output) == y_val, weights=sample_weight))
+
+    return Validation(X_val, Y_val, w_val, accuracy)
+
+
+def _is_positive(Y):
+    """Labels of a one-vs-rest problem's +-1 targets or scores: True where > 0."""
+    return Y[:, 0] > 0
 
 
 def _checked_init(values, shape, name):
