@@ -79,8 +79,7 @@ def _perceptron_run(estimator, X, y, sample_weight):
         estimator, X, y, accept_sparse="csr", dtype=(np.float64, np.float32)
     )
     check_classification_targets(y)
-    estimator._set_classes(y, incremental=False)
-    coef, intercept = estimator._starting_weights(X.shape[1], X.dtype, None, None, True)
+    coef, intercept = estimator._start(X, y, first_pass=True, incremental=False)
     (run,) = estimator._minibatch_runs(X, y, sample_weight, coef, intercept, False)
     return run
 

@@ -13,12 +13,13 @@ scikit-learn's. With averaged mini-batches the estimator describes one
 """
 
 import numpy as np
+import scipy.sparse as sp
 from joblib import Parallel, delayed
 from sklearn.model_selection import StratifiedShuffleSplit
 from sklearn.utils import check_random_state
 from sklearn.utils.class_weight import compute_class_weight
 
-from ._core import run_minibatch, run_step_rule, visiting_order
+from ._core import StepRule, run_minibatch, run_step_rule, visiting_order
 from ._fitting import TrainingDivergedError
 
 _MAX_SEED = np.iinfo(np.int32).max
@@ -121,33 +122,45 @@ def _class_problems(y, sample_weight, classes, class_weight, split):
     ]
 
 
-def fit_step_rule(
-    X,
-    y,
-    sample_weight,
-    coef,
-    intercept,
-    rule,
-    *,
-    classes,
-    class_weight,
-    split,
-    shuffle,
-    n_jobs,
-):
+def _step_rule(params, sparse, incremental):
+    """The per-sample rule's settings, from the estimator's parameters."""
+    return StepRule(
+        eta0=params["eta0"],
+        penalty=params["penalty"],
+        alpha=params["alpha"],
+        l1_ratio=params["l1_ratio"],
+        fit_intercept=params["fit_intercept"],
+        intercept_decay=0.01 if sparse else 1.0,
+        max_iter=1 if incremental else params["max_iter"],
+        tol=params["tol"],
+        n_iter_no_change=params["n_iter_no_change"],
+        verbose=params["verbose"],
+    )
+
+
+def fit_step_rule(X, y, sample_weight, starts, *, classes, params, incremental):
     """Fit every problem with the exact per-sample rule; return their results.
 
-    ``sample_weight`` holds the sample weights only (None for ones); ``coef``
-    and ``intercept`` the starting weights, one row per problem. ``split`` is
-    ``(validation_fraction, random_state)``, the fraction None without early
-    stopping; ``random_state`` also seeds the problems' shuffles.
+    ``sample_weight`` holds the sample weights only (None for ones);
+    ``starts`` is ``(coef, intercept)``, the starting weights with one row per
+    problem; ``params`` the estimator's parameters (``get_params()``).
     """
     if sample_weight is None:
         sample_weight = np.ones(X.shape[0], dtype=X.dtype)
-    problems = _class_problems(y, sample_weight, classes, class_weight, split)
-    return Parallel(n_jobs=n_jobs, prefer="threads")(
+    rule = _step_rule(params, sp.issparse(X), incremental)
+    fraction = params["validation_fraction"] if params["early_stopping"] else None
+    split = (fraction, params["random_state"])
+    problems = _class_problems(y, sample_weight, classes, params["class_weight"], split)
+    coef, intercept = starts
+    return Parallel(n_jobs=params["n_jobs"], prefer="threads")(
         delayed(_fit_class)(
-            X, sample_weight, problem, (coef[k], intercept[k]), rule, shuffle, split
+            X,
+            sample_weight,
+            problem,
+            (coef[k], intercept[k]),
+            rule,
+            params["shuffle"],
+            split,
         )
         for k, problem in enumerate(problems)
     )

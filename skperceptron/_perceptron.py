@@ -12,7 +12,6 @@ estimators (as is the step neuron with explicit mini-batches).
 from numbers import Integral, Real
 
 import numpy as np
-import scipy.sparse as sp
 from scipy.special import expit
 from sklearn.base import BaseEstimator, _fit_context
 from sklearn.linear_model._base import LinearClassifierMixin, SparseCoefMixin
@@ -24,7 +23,6 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import (
     _check_partial_fit_first_call,
     check_classification_targets,
-    unique_labels,
 )
 from sklearn.utils.validation import validate_data
 
@@ -36,7 +34,6 @@ from ._core import (
     Network,
     NoImprovement,
     SampleShuffledBatches,
-    StepRule,
     TrainingRun,
     Validation,
 )
@@ -56,6 +53,7 @@ from ._one_vs_rest import (
     run_in_parallel,
     summed_curves,
 )
+from ._perceptron_start import check_classes, starting_weights
 from ._persistence import VersionedPickleMixin
 
 # activation -> (loss for two classes, loss for more, target labels (neg, pos))
@@ -389,35 +387,25 @@ class PerceptronClassifier(
         binary_loss, multiclass_loss, _ = _LOSSES_BY_ACTIVATION[self.activation]
         return binary_loss if len(self.classes_) == 2 else multiclass_loss
 
-    def _set_classes(self, y, incremental):
-        """Fix ``classes_`` on a fresh fit; check ``y`` against them otherwise."""
-        classes = unique_labels(y)
-        if not incremental and not (self.warm_start and hasattr(self, "coef_")):
-            if len(classes) < 2:
-                raise ValueError(
-                    "The number of classes has to be greater than one; got "
-                    f"1 class ({classes[0]!r}) in y."
-                )
-            self.classes_ = classes
-        elif (
-            self.warm_start
-            and not incremental
-            and not np.array_equal(classes, self.classes_)
-        ):
-            raise ValueError(
-                "warm_start can only be used where `y` has the same classes as in "
-                f"the previous call to fit: previously {self.classes_}, now {classes}."
-            )
-        unknown = np.setdiff1d(classes, self.classes_)
-        if len(unknown):
-            raise ValueError(
-                f"`y` has classes not in `self.classes_`: {unknown}. "
-                f"`self.classes_` is {self.classes_}; pass every class to the first "
-                "partial_fit call with `classes=`."
-            )
+    def _start(
+        self, X, y, first_pass, incremental, coef_init=None, intercept_init=None
+    ):
+        """Set ``classes_``; return the weights ``(coef, intercept)`` to start from."""
+        fresh = not incremental and not (self.warm_start and hasattr(self, "coef_"))
+        self.classes_ = check_classes(
+            y,
+            getattr(self, "classes_", None),
+            fresh=fresh,
+            warm_start=self.warm_start and not incremental,
+        )
         neg_label, pos_label = _LOSSES_BY_ACTIVATION[self.activation][2]
         self._label_binarizer = LabelBinarizer(neg_label=neg_label, pos_label=pos_label)
         self._label_binarizer.fit(self.classes_)
+        n_outputs = 1 if len(self.classes_) == 2 else len(self.classes_)
+        fitted = None if first_pass else (self.coef_, self.intercept_)
+        return starting_weights(
+            (n_outputs, X.shape[1]), X.dtype, fitted, coef_init, intercept_init
+        )
 
     def _sample_weight(self, y, sample_weight, X):
         """Sample weights times class weights (None when both are absent)."""
@@ -439,25 +427,6 @@ class PerceptronClassifier(
         if not sample_weight.any():
             raise ValueError("The sample and class weights are all zero.")
         return sample_weight / sample_weight.mean()
-
-    def _starting_weights(
-        self, n_features, dtype, coef_init, intercept_init, first_pass
-    ):
-        """``(W, b)`` to start from: given, else previous (warm start), else zeros."""
-        n_outputs = 1 if len(self.classes_) == 2 else len(self.classes_)
-        if first_pass:
-            coef = np.zeros((n_outputs, n_features), dtype=dtype)
-            intercept = np.zeros(n_outputs, dtype=dtype)
-        else:
-            coef = self.coef_.toarray() if sp.issparse(self.coef_) else self.coef_
-            coef, intercept = np.array(coef, dtype=dtype), np.array(self.intercept_)
-        if coef_init is not None:
-            coef[...] = _checked_init(coef_init, coef.shape, "coef_init")
-        if intercept_init is not None:
-            intercept[...] = _checked_init(
-                intercept_init, intercept.shape, "intercept_init"
-            )
-        return coef, intercept
 
     def _build_network(self, coef, intercept, dtype):
         """A one-layer network starting from ``coef`` (n_outputs, n_features)."""
@@ -490,9 +459,8 @@ class PerceptronClassifier(
             reset=first_pass,
         )
         check_classification_targets(y)
-        self._set_classes(y, incremental)
-        coef, intercept = self._starting_weights(
-            X.shape[1], X.dtype, coef_init, intercept_init, first_pass
+        coef, intercept = self._start(
+            X, y, first_pass, incremental, coef_init, intercept_init
         )
         if first_pass:
             self.loss_curve_ = []
@@ -513,37 +481,15 @@ class PerceptronClassifier(
             X,
             y,
             validate_sample_weight(sample_weight, X),
-            coef,
-            intercept,
-            self._step_rule(X, incremental),
+            (coef, intercept),
             classes=self.classes_,
-            class_weight=self.class_weight,
-            split=(
-                self.validation_fraction if self.early_stopping else None,
-                self.random_state,
-            ),
-            shuffle=self.shuffle,
-            n_jobs=self.n_jobs,
+            params=self.get_params(),
+            incremental=incremental,
         )
         weights = [(result.coef, result.intercept) for result in results]
         self._store_problems(weights, results, X.shape[0], X.dtype)
         raise_if_step_rule_diverged(results)
         self._warn_if_not_converged(incremental)
-
-    def _step_rule(self, X, incremental):
-        """The per-sample rule's settings, as the core takes them."""
-        return StepRule(
-            eta0=self.eta0,
-            penalty=self.penalty,
-            alpha=self.alpha,
-            l1_ratio=self.l1_ratio,
-            fit_intercept=self.fit_intercept,
-            intercept_decay=0.01 if sp.issparse(X) else 1.0,
-            max_iter=1 if incremental else self.max_iter,
-            tol=self.tol,
-            n_iter_no_change=self.n_iter_no_change,
-            verbose=self.verbose,
-        )
 
     def _fit_minibatch(self, X, y, sample_weight, coef, intercept, incremental):
         """Train by averaged mini-batch steps: one network, or one per class."""
@@ -746,14 +692,3 @@ def _accuracy_validation(X_val, Y_val, w_val, decode):
 def _is_positive(Y):
     """Labels of a one-vs-rest problem's +-1 targets or scores: True where > 0."""
     return Y[:, 0] > 0
-
-
-def _checked_init(values, shape, name):
-    """``values`` as an array of ``shape`` (a vector is accepted for one row)."""
-    values = np.asarray(values, dtype=np.float64)
-    if values.size != int(np.prod(shape)):
-        raise ValueError(
-            f"Provided {name} does not match dataset: expected shape {shape}, "
-            f"got {values.shape}."
-        )
-    return values.reshape(shape)
