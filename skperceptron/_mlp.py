@@ -49,6 +49,7 @@ from ._core import (
     LOSSES,
     OPTIMIZERS,
     SCHEDULES,
+    InvalidLayerSetting,
     Network,
     NoImprovement,
     SampleShuffledBatches,
@@ -176,47 +177,6 @@ class _BaseDeepMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
             )
         return [int(s) for s in sizes]
 
-    def _per_hidden_layer(self, name, value, n_hidden, is_valid, expected):
-        """``value`` as one entry per hidden layer, each checked by ``is_valid``."""
-        values = list(value) if isinstance(value, (list, tuple)) else [value] * n_hidden
-        if len(values) != n_hidden or not all(is_valid(v) for v in values):
-            raise InvalidParameterError(
-                f"The '{name}' parameter of {type(self).__name__} must be "
-                f"{expected}, or a list of them with one entry per hidden layer "
-                f"({n_hidden}). Got {value!r}."
-            )
-        return values
-
-    def _hidden_activations(self, n_hidden):
-        """The ``activation`` parameter: one name, or one per hidden layer."""
-        if isinstance(self.activation, str):
-            return self.activation
-        return self._per_hidden_layer(
-            "activation",
-            self.activation,
-            n_hidden,
-            lambda name: isinstance(name, str) and name in ACTIVATIONS,
-            f"one of {sorted(ACTIVATIONS)}",
-        )
-
-    def _dropout_rates(self, n_hidden):
-        """Dropout rate of each hidden layer, or None when nothing is dropped."""
-        rates = self._per_hidden_layer(
-            "dropout",
-            self.dropout,
-            n_hidden,
-            lambda rate: isinstance(rate, Real) and 0 <= rate < 1,
-            "a float in [0, 1)",
-        )
-        if not any(rates):
-            return None
-        if self.solver == "lbfgs":
-            raise ValueError(
-                f"dropout needs a stochastic solver {sorted(OPTIMIZERS)}: "
-                "L-BFGS assumes a deterministic loss."
-            )
-        return rates
-
     def _loss_params(self):
         return None
 
@@ -303,7 +263,7 @@ class _BaseDeepMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
             validation=self._validation(validation_data),
             n_samples_seen=self.t_,
             max_grad_norm=self.max_grad_norm,
-            dropout_rng=rng if network.dropout is not None else None,
+            dropout_rng=rng if network.has_dropout else None,
             observer=EpochCallbacks.for_estimator(self, X, Y),
             verbose=self.verbose,
         )
@@ -379,16 +339,23 @@ class _BaseDeepMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         On a first fit its weights are zeros, for ``_reset_fitted_state`` to
         draw; otherwise they are the fitted ones, of the same shapes.
         """
-        n_hidden = len(layer_units) - 2
-        network = Network(
-            layer_units,
-            self._hidden_activations(n_hidden),
-            self._loss_name(),
-            dtype,
-            alpha=self.alpha,
-            dropout=self._dropout_rates(n_hidden),
-            loss_params=self._loss_params(),
-        )
+        try:
+            network = Network(
+                layer_units,
+                self.activation,
+                self._loss_name(),
+                dtype,
+                alpha=self.alpha,
+                dropout=self.dropout,
+                loss_params=self._loss_params(),
+            )
+        except InvalidLayerSetting as error:  # the core checks per-layer settings
+            raise InvalidParameterError(str(error)) from error
+        if network.has_dropout and self.solver == "lbfgs":
+            raise ValueError(
+                f"dropout needs a stochastic solver {sorted(OPTIMIZERS)}: "
+                "L-BFGS assumes a deterministic loss."
+            )
         if first_pass:
             return network
         fitted_units = [self.coefs_[0].shape[0]] + [W.shape[1] for W in self.coefs_]

@@ -21,7 +21,7 @@ from .clipping import clip_by_global_norm
 from .initializers import INITIALIZERS
 from .losses import LOSSES
 from .lr_range import SUGGESTIONS, exponential_rates, run_range_test, smooth
-from .network import Network, predict_output
+from .network import InvalidLayerSetting, Network, predict_output
 from .optimizers import OPTIMIZERS
 from .penalties import PENALTIES
 from .perceptron_rule import StepRule, run_step_rule, visiting_order
@@ -47,6 +47,7 @@ __all__ = [
     "BlockShuffledBatches",
     "SampleShuffledBatches",
     "StepRule",
+    "InvalidLayerSetting",
     "Network",
     "NoImprovement",
     "TrainingResult",

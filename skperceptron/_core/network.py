@@ -14,6 +14,7 @@ a batch shared by all computes every candidate's loss and gradient with
 batched matrix products. ``alpha`` may then hold one penalty per candidate.
 """
 
+from numbers import Real
 from typing import NamedTuple
 
 import numpy as np
@@ -39,23 +40,42 @@ def _layer_shapes(layer_units):
     return list(zip(layer_units[:-1], layer_units[1:]))
 
 
-def _per_hidden_layer(setting, n_hidden, name):
-    """One entry per hidden layer: a list or tuple as given, else repeated."""
-    if not isinstance(setting, (list, tuple)):
-        return [setting] * n_hidden
-    if len(setting) != n_hidden:
-        raise ValueError(
-            f"{name} has {len(setting)} entries for {n_hidden} hidden layers."
+class InvalidLayerSetting(ValueError):
+    """A per-hidden-layer setting (activation, dropout) that is not valid."""
+
+
+def _is_activation(name):
+    return isinstance(name, str) and name in ACTIVATIONS
+
+
+def _is_dropout_rate(rate):
+    return isinstance(rate, Real) and 0 <= rate < 1
+
+
+# setting -> (check of one entry, what an entry must be)
+_PER_LAYER_CHECKS = {
+    "activation": (_is_activation, f"one of {sorted(ACTIVATIONS)}"),
+    "dropout": (_is_dropout_rate, "a float in [0, 1)"),
+}
+
+
+def per_hidden_layer(name, setting, n_hidden):
+    """Setting ``name`` (``activation`` or ``dropout``), one entry per hidden layer.
+
+    A list or tuple is taken as given, anything else is repeated; each entry
+    is checked. This is the one place where per-layer settings are checked.
+    """
+    values = (
+        list(setting) if isinstance(setting, (list, tuple)) else [setting] * n_hidden
+    )
+    is_valid, expected = _PER_LAYER_CHECKS[name]
+    if len(values) != n_hidden or not all(is_valid(value) for value in values):
+        raise InvalidLayerSetting(
+            f"The '{name}' parameter must be {expected}, or a list of them with one "
+            f"entry per hidden layer ({n_hidden}). Got {setting!r} ({len(values)} "
+            f"entries for {n_hidden} hidden layers)."
         )
-    return list(setting)
-
-
-def _dropout_rates(dropout, n_hidden):
-    """Each hidden layer's dropout rate, checked to lie in [0, 1)."""
-    rates = _per_hidden_layer(0.0 if dropout is None else dropout, n_hidden, "dropout")
-    if not all(0.0 <= rate < 1.0 for rate in rates):
-        raise ValueError(f"dropout rates must lie in [0, 1), got {dropout!r}.")
-    return rates
+    return values
 
 
 def _split_views(flat, layer_units):
@@ -121,6 +141,8 @@ class Network:
         The activation name of each hidden layer.
     dropout_rates : list of float
         The dropout rate of each layer, 0 for the output layer.
+    has_dropout : bool
+        Whether any hidden layer drops units while training.
     """
 
     def __init__(
@@ -151,22 +173,45 @@ class Network:
             dropout=dropout,
             loss_params=loss_params,
         )
-        self._loss_name = loss
+        self._loss_name, self.activation = loss, activation
         self.n_candidates = n_candidates
         self._lead = () if n_candidates is None else (n_candidates,)
         self.layer_units = list(layer_units)
-        n_hidden = len(self.layer_units) - 2
-        self.activation = activation
-        self.hidden_activations = _per_hidden_layer(activation, n_hidden, "activation")
-        self.dropout = dropout
-        self.dropout_rates = _dropout_rates(dropout, n_hidden) + [0.0]
         self.dtype = np.dtype(dtype)
-        self.loss = LOSSES[loss](**(loss_params or {}))
+        self._configure(**self._options)
+        self._build_layers()
+
+    def _configure(
+        self,
+        *,
+        penalty,
+        alpha,
+        l1_ratio,
+        penalty_per_weight_sum,
+        weights_per_batch,
+        fit_intercept,
+        dropout,
+        loss_params,
+    ):
+        """Check and keep the per-layer settings, the loss and the penalty."""
+        n_hidden = len(self.layer_units) - 2
+        self.hidden_activations = per_hidden_layer(
+            "activation", self.activation, n_hidden
+        )
+        rates = per_hidden_layer(
+            "dropout", 0.0 if dropout is None else dropout, n_hidden
+        )
+        self.dropout_rates = [*rates, 0.0]
+        self.has_dropout = any(rates)
+        self.loss = LOSSES[self._loss_name](**(loss_params or {}))
         self.penalty = PENALTIES[penalty]
         self.alpha, self.l1_ratio = alpha, l1_ratio
         self.penalty_per_weight_sum = penalty_per_weight_sum
         self.weights_per_batch = weights_per_batch
         self.fit_intercept = fit_intercept
+
+    def _build_layers(self):
+        """The flat parameter and gradient vectors, and the layers viewing them."""
         shapes = _layer_shapes(self.layer_units)
         self.n_coefs = sum(fan_in * fan_out for fan_in, fan_out in shapes)
         n_params = self.n_coefs + sum(fan_out for _, fan_out in shapes)
@@ -378,7 +423,7 @@ def predict_output(coefs, intercepts, activation, loss, X):
     Holds no state and writes nothing shared, so concurrent calls on one fitted
     estimator are safe.
     """
-    names = _per_hidden_layer(activation, len(coefs) - 1, "activation")
+    names = per_hidden_layer("activation", activation, len(coefs) - 1)
     hidden = [ACTIVATIONS[name] for name in names]
     return _output(coefs, intercepts, hidden, LOSSES[loss].link, X)
 
