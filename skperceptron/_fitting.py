@@ -52,6 +52,29 @@ def validate_sample_weight(sample_weight, X):
     return sample_weight
 
 
+def validation_given(X_val, y_val, sample_weight_val, early_stopping, solver):
+    """Whether ``fit`` was given validation data, checking what goes with it.
+
+    ``X_val`` and ``y_val`` come together, with early stopping and a
+    stochastic solver; ``sample_weight_val`` only with them.
+    """
+    if X_val is None and y_val is None:
+        if sample_weight_val is not None:
+            raise ValueError("sample_weight_val is given without X_val and y_val.")
+        return False
+    if X_val is None or y_val is None:
+        given, missing = ("X_val", "y_val") if y_val is None else ("y_val", "X_val")
+        raise ValueError(f"{given} is provided, but {missing} was not provided.")
+    if not early_stopping:
+        raise ValueError(
+            "X_val and y_val are passed to fit while early_stopping is False; "
+            "set early_stopping=True to monitor them."
+        )
+    if solver == "lbfgs":
+        raise ValueError("X_val and y_val need a stochastic solver, not 'lbfgs'.")
+    return True
+
+
 def resolve_batch_size(batch_size, n_samples, auto_size):
     """Resolve ``"auto"`` as ``auto_size``; clip sizes beyond ``n_samples``, warning."""
     if batch_size == "auto":
@@ -213,6 +236,17 @@ def warn_max_iter_reached(max_iter):
         "Maximum number of iteration reached before convergence. Consider "
         f"increasing max_iter (now {max_iter}) to improve the fit.",
         ConvergenceWarning,
+    )
+
+
+def divergence_advice(solver, learning_rate_init):
+    """What to change when an MLP's training diverges."""
+    if solver == "lbfgs":  # L-BFGS has no learning rate to lower
+        return "Scale the inputs (e.g. with StandardScaler) or increase alpha."
+    return (
+        f"Lower the learning rate (learning_rate_init={learning_rate_init!r} with "
+        f"solver={solver!r}), increase alpha, or scale the inputs (e.g. with "
+        "StandardScaler)."
     )
 
 

@@ -13,7 +13,6 @@ from sklearn.base import (
     ClassifierMixin,
     RegressorMixin,
     _fit_context,
-    is_classifier,
 )
 from sklearn.metrics import accuracy_score, r2_score
 from sklearn.preprocessing import LabelBinarizer
@@ -32,9 +31,7 @@ from sklearn.utils.multiclass import (
     unique_labels,
 )
 from sklearn.utils.validation import (
-    _check_feature_names,
     check_array,
-    check_consistent_length,
     check_is_fitted,
     column_or_1d,
     validate_data,
@@ -44,17 +41,14 @@ from . import _convert
 from ._callbacks import CallbackSupportMixin, EpochCallbacks
 from ._core import (
     ACTIVATIONS,
-    HIGHER_IS_BETTER,
     INITIALIZERS,
     LOSSES,
     OPTIMIZERS,
     SCHEDULES,
     InvalidLayerSetting,
     Network,
-    NoImprovement,
     SampleShuffledBatches,
     TrainingRun,
-    Validation,
     predict_output,
     run_lbfgs,
     run_minibatch,
@@ -62,16 +56,18 @@ from ._core import (
 from ._docstrings import fill_doc
 from ._fitting import (
     class_weighted,
+    divergence_advice,
     make_mlp_optimizer,
     make_mlp_schedule,
     raise_diverged,
     resolve_batch_size,
-    split_validation,
     validate_sample_weight,
     warn_diverged,
     warn_if_not_converged,
 )
+from ._held_out import HeldOutDataMixin
 from ._persistence import VersionedPickleMixin
+from ._training_record import TrainingRecordMixin
 
 
 def _stochastic_solver(estimator):
@@ -83,18 +79,29 @@ def _stochastic_solver(estimator):
     return True
 
 
-# the metric early stopping (or not) watches -> the attribute holding its best
-_BEST_OF_METRIC = {
-    "loss": "best_loss_",
-    "validation_score": "best_validation_score_",
-    "validation_loss": "best_validation_loss_",
-}
-
-# Rows per chunk when checking that a fit's training outputs are finite.
-_FINITE_CHECK_ROWS = 256
-
 # Inputs up to this many rows skip chunking, and may skip full validation.
 _SMALL_INPUT_ROWS = 1000
+
+
+def chunked_output(coefs, intercepts, activation, loss_name, X):
+    """The fitted network's output for ``X``, in chunks that fit working memory.
+
+    Chunks follow scikit-learn's ``working_memory`` setting; small inputs go
+    through in one piece.
+    """
+    if X.shape[0] <= _SMALL_INPUT_ROWS:
+        return predict_output(coefs, intercepts, activation, loss_name, X)
+    widest = max(W.shape[1] for W in coefs)
+    chunk_rows = get_chunk_n_rows(
+        row_bytes=2 * widest * X.dtype.itemsize, max_n_rows=X.shape[0]
+    )
+    output = None  # allocated once the first chunk tells its dtype
+    for rows in gen_batches(X.shape[0], chunk_rows):
+        chunk = predict_output(coefs, intercepts, activation, loss_name, X[rows])
+        if output is None:
+            output = np.empty((X.shape[0], chunk.shape[1]), dtype=chunk.dtype)
+        output[rows] = chunk
+    return output
 
 
 def _is_small_ready_array(estimator, X):
@@ -116,7 +123,13 @@ def _is_small_ready_array(estimator, X):
     )
 
 
-class _BaseDeepMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
+class _BaseDeepMLP(
+    TrainingRecordMixin,
+    HeldOutDataMixin,
+    VersionedPickleMixin,
+    CallbackSupportMixin,
+    BaseEstimator,
+):
     """Parameters, fit skeleton and forward pass shared by both deep estimators."""
 
     _parameter_constraints: dict = {
@@ -207,6 +220,15 @@ class _BaseDeepMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
             network = self._network(layer_units, X.dtype, first_pass=False)
         self.coefs_, self.intercepts_ = network.coefs, network.intercepts
         start_params = network.params.copy()  # put back if the fit diverges early
+        result, monitor = self._train(
+            network, X, Y, sample_weight, rng, incremental, validation_data
+        )
+        self._store_result(result, monitor)
+        self._settle_outcome(network, result, start_params, X, incremental)
+        return self
+
+    def _train(self, network, X, Y, sample_weight, rng, incremental, validation_data):
+        """Train by L-BFGS or by mini-batches; return the result and the monitor."""
         if self.solver == "lbfgs":
             result = run_lbfgs(
                 network,
@@ -218,15 +240,11 @@ class _BaseDeepMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
                 tol=self.tol,
                 verbose=bool(self.verbose),
             )
-            monitor = None
-        else:
-            run = self._training_run(
-                network, X, Y, sample_weight, rng, incremental, validation_data
-            )
-            result, monitor = run_minibatch(run), run.monitor
-        self._store_result(result, monitor)
-        self._settle_outcome(network, result, start_params, X, incremental)
-        return self
+            return result, None
+        run = self._training_run(
+            network, X, Y, sample_weight, rng, incremental, validation_data
+        )
+        return run_minibatch(run), run.monitor
 
     def _training_run(
         self, network, X, Y, sample_weight, rng, incremental, validation_data
@@ -241,15 +259,9 @@ class _BaseDeepMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         if not incremental or not hasattr(self, "_optimizer"):
             self._optimizer = make_mlp_optimizer(params, network)
             self._schedule = make_mlp_schedule(params)
-        if self.early_stopping and validation_data is None:
-            (X, Y, sample_weight), validation_data = split_validation(
-                X,
-                Y,
-                sample_weight,
-                rng,
-                self.validation_fraction,
-                stratify=self._stratify_validation(Y),
-            )
+        (X, Y, sample_weight), validation = self._hold_out(
+            X, Y, sample_weight, rng, validation_data
+        )
         batch_size = resolve_batch_size(self.batch_size, X.shape[0], 200)
         return TrainingRun(
             network=network,
@@ -260,7 +272,7 @@ class _BaseDeepMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
                 X, Y, sample_weight, batch_size, rng if self.shuffle else None
             ),
             max_epochs=1 if incremental else self.max_iter,
-            validation=self._validation(validation_data),
+            validation=validation,
             n_samples_seen=self.t_,
             max_grad_norm=self.max_grad_norm,
             dropout_rng=rng if network.has_dropout else None,
@@ -276,9 +288,9 @@ class _BaseDeepMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         whose weights give non-finite outputs on the training data, goes back
         to where it started and raises scikit-learn's ``ValueError``.
         """
-        finite = self._has_finite_outputs(network, X)
+        finite = network.is_finite_on(X)
         stochastic = self.solver != "lbfgs"
-        advice = self._divergence_advice()
+        advice = divergence_advice(self.solver, self.learning_rate_init)
         if result.diverged and finite and stochastic and result.n_iter > 0:
             self._record_diverged_epoch()
             kept = (
@@ -298,40 +310,6 @@ class _BaseDeepMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
             )
             raise_diverged(message, advice)
         warn_if_not_converged(self.solver, self.max_iter, result, incremental)
-
-    def _has_finite_outputs(self, network, X):
-        """Whether the weights and their outputs on ``X`` are all finite.
-
-        Checked in chunks of ``_FINITE_CHECK_ROWS`` rows, about a mini-batch,
-        so that it holds no more memory than a training step, and stopped at
-        the first non-finite chunk.
-        """
-        if not np.isfinite(network.params).all():
-            return False
-        with np.errstate(all="ignore"):
-            return all(
-                np.isfinite(network.output(X[rows])).all()
-                for rows in gen_batches(X.shape[0], _FINITE_CHECK_ROWS)
-            )
-
-    def _divergence_advice(self):
-        if self.solver == "lbfgs":  # L-BFGS has no learning rate to lower
-            return "Scale the inputs (e.g. with StandardScaler) or increase alpha."
-        return (
-            f"Lower the learning rate (learning_rate_init={self.learning_rate_init!r}"
-            f" with solver={self.solver!r}), increase alpha, or scale the inputs "
-            "(e.g. with StandardScaler)."
-        )
-
-    def _record_diverged_epoch(self):
-        """Count the epoch that diverged, with nan for its loss and scores."""
-        self.n_iter_ += 1
-        self.loss_curve_.append(np.nan)
-        for values in self.history_.values():
-            values.append(np.nan)
-        if self.early_stopping:
-            self.validation_scores_.append(np.nan)
-            self.validation_loss_curve_.append(np.nan)
 
     def _network(self, layer_units, dtype, first_pass):
         """The core network of this architecture, holding the fitted weights.
@@ -380,158 +358,17 @@ class _BaseDeepMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         self._reset_fitted_state(network, rng)
         return network
 
-    # fitted attributes that only some ways of fitting set
-    _CONDITIONAL_ATTRIBUTES = (
-        "loss_curve_",
-        "best_loss_",
-        "validation_scores_",
-        "best_validation_score_",
-        "validation_loss_curve_",
-        "best_validation_loss_",
-        "history_",
-        "best_epoch_",
-        "_best_params",
-        "_optimizer",
-    )
-
     def _reset_fitted_state(self, network, rng):
         """Fresh fitted state and initial weights, as on a first call to fit."""
         network.initialize(rng, self.weight_init)
         self.n_iter_, self.t_ = 0, 0
         self.n_outputs_ = network.layer_units[-1]
         self.n_layers_ = len(network.layer_units)
-        for name in self._CONDITIONAL_ATTRIBUTES:
-            self.__dict__.pop(name, None)
-        if self.solver == "lbfgs":
-            return
-        self.loss_curve_, self.history_, self.best_epoch_ = [], {}, None
-        self._no_improvement_count = 0
-        if self.early_stopping:
-            self.validation_scores_, self.validation_loss_curve_ = [], []
-            self.best_validation_score_, self.best_validation_loss_ = -np.inf, np.inf
-            self.best_loss_ = None
-        else:
-            self.validation_scores_ = self.validation_loss_curve_ = None
-            self.best_validation_score_ = self.best_validation_loss_ = None
-            self.best_loss_ = np.inf
-
-    def _monitored_metric(self):
-        if not self.early_stopping:
-            return "loss"
-        return f"validation_{self.early_stopping_metric}"
-
-    def _monitor(self, network):
-        """Progress monitor resuming the counts of earlier warm or partial fits.
-
-        With early stopping it starts from the best weights so far (the
-        initial ones on a fresh start, or a model converted from
-        scikit-learn), restored if no epoch of this run beats them.
-        """
-        metric = self._monitored_metric()
-        best_params = None
-        if self.early_stopping:
-            best_params = getattr(self, "_best_params", None)
-            if best_params is None:
-                best_params = network.params.copy()
-        return NoImprovement(
-            self.tol,
-            self.n_iter_no_change,
-            metric=metric,
-            best=getattr(self, _BEST_OF_METRIC[metric]),
-            count=self._no_improvement_count,
-            best_params=best_params,
-        )
-
-    def _validation(self, validation_data):
-        """The held-out data as the core scores it, or None."""
-        if validation_data is None:
-            return None
-        X_val, Y_val, w_val = validation_data
-        y_val = self._decode_targets(Y_val)
-
-        def score(output, sample_weight):
-            return self._score_output(output, y_val, sample_weight)
-
-        return Validation(X_val, Y_val, w_val, score)
-
-    def _stratify_validation(self, Y):
-        """Labels stratifying the early-stopping split, or None.
-
-        As scikit-learn: the booleans of a one-output classifier, else none.
-        """
-        return Y.astype(bool) if is_classifier(self) and Y.shape[1] == 1 else None
-
-    def _store_result(self, result, monitor):
-        self.n_iter_ = result.n_iter
-        self.loss_ = result.loss
-        if monitor is None:  # lbfgs
-            return
-        self.t_ = result.n_samples_seen
-        self.loss_curve_.extend(result.loss_curve)
-        history = self.__dict__.setdefault("history_", {})  # set by hand: none yet
-        for key, values in result.history.items():
-            history.setdefault(key, []).extend(values)
-        self._no_improvement_count = monitor.count
-        setattr(self, _BEST_OF_METRIC[monitor.metric], monitor.best)
-        self.best_epoch_ = self._best_epoch()
-        if self.early_stopping:
-            self.validation_scores_.extend(result.validation_scores)
-            self.validation_loss_curve_.extend(result.validation_losses)
-            self._best_params = monitor.best_params
-
-    def _best_epoch(self):
-        """1-based epoch of the best monitored value over the whole history."""
-        metric = self._monitored_metric()
-        curve = self.history_.get(metric, [])
-        if not curve:
-            return None
-        sign = 1.0 if HIGHER_IS_BETTER[metric] else -1.0
-        return int(np.argmax(sign * np.asarray(curve))) + 1
+        self._reset_training_record()
 
     def _sample_weight(self, sample_weight, X, Y, incremental):
         """Validated sample weights (class weights are the classifier's)."""
         return validate_sample_weight(sample_weight, X)
-
-    def _validate_validation_data(self, Y, X_val, y_val, sample_weight_val):
-        """``(X_val, Y_val, w_val)`` from ``fit``'s validation arguments, or None.
-
-        ``Y`` is the training targets' matrix, whose width ``Y_val`` must share.
-        """
-        if X_val is None and y_val is None:
-            if sample_weight_val is not None:
-                raise ValueError("sample_weight_val is given without X_val and y_val.")
-            return None
-        if X_val is None or y_val is None:
-            given, missing = ("X_val", "y_val") if y_val is None else ("y_val", "X_val")
-            raise ValueError(f"{given} is provided, but {missing} was not provided.")
-        if not self.early_stopping:
-            raise ValueError(
-                "X_val and y_val are passed to fit while early_stopping is False; "
-                "set early_stopping=True to monitor them."
-            )
-        if self.solver == "lbfgs":
-            raise ValueError("X_val and y_val need a stochastic solver, not 'lbfgs'.")
-        _check_feature_names(self, X_val, reset=False)
-        X_val = check_array(
-            X_val,
-            accept_sparse=["csr", "csc"],
-            dtype=(np.float64, np.float32),
-            input_name="X_val",
-            estimator=self,
-        )
-        if X_val.shape[1] != self.n_features_in_:
-            raise ValueError(
-                f"X_val has {X_val.shape[1]} features, but {type(self).__name__} "
-                f"is expecting {self.n_features_in_} features as input (those of X)."
-            )
-        Y_val = self._validation_targets(y_val)
-        check_consistent_length(X_val, Y_val)
-        if Y_val.shape[1] != Y.shape[1]:
-            raise ValueError(
-                f"y_val has {Y_val.shape[1]} outputs where y has {Y.shape[1]}."
-            )
-        w_val = self._sample_weight(sample_weight_val, X_val, Y_val, False)
-        return X_val, Y_val, w_val
 
     def _loss_grad_lbfgs(self, packed_params, X, Y, sample_weight, *buffers):
         """J(w) and its flat gradient at ``packed_params``, as scikit-learn's MLP.
@@ -558,24 +395,9 @@ class _BaseDeepMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
                 dtype=(np.float64, np.float32),
                 reset=False,
             )
-        loss_name = self._loss_name()
-        if X.shape[0] <= _SMALL_INPUT_ROWS:
-            return predict_output(
-                self.coefs_, self.intercepts_, self.activation, loss_name, X
-            )
-        widest = max(W.shape[1] for W in self.coefs_)
-        chunk_rows = get_chunk_n_rows(
-            row_bytes=2 * widest * X.dtype.itemsize, max_n_rows=X.shape[0]
+        return chunked_output(
+            self.coefs_, self.intercepts_, self.activation, self._loss_name(), X
         )
-        output = None  # allocated once the first chunk tells its dtype
-        for rows in gen_batches(X.shape[0], chunk_rows):
-            chunk = predict_output(
-                self.coefs_, self.intercepts_, self.activation, loss_name, X[rows]
-            )
-            if output is None:
-                output = np.empty((X.shape[0], chunk.shape[1]), dtype=chunk.dtype)
-            output[rows] = chunk
-        return output
 
     def _score_output(self, output, y, sample_weight=None):
         """The estimator's score of the network ``output`` against ``y``."""

@@ -166,7 +166,9 @@ def test_all_zero_weights_in_a_split_side_are_refused_clearly(
 
 def _held_out_rows(estimator, X, y, monkeypatch):
     """Mask of the rows of ``X`` that the early-stopping split holds out."""
-    module = sys.modules[type(estimator).__module__]  # where it is called from
+    # the module the split is called from: the MLPs' held-out data, the perceptron's
+    splitting_method = getattr(estimator, "_hold_out", estimator._training_run)
+    module = sys.modules[splitting_method.__module__]
     split = module.split_validation
     seen = {}
 

@@ -351,6 +351,21 @@ class Network:
         hidden = [ACTIVATIONS[name] for name in self.hidden_activations]
         return _output(self.coefs, self.intercepts, hidden, self.loss.link, X)
 
+    def is_finite_on(self, X, chunk_rows=256):
+        """Whether the weights, and the outputs for ``X``, are all finite.
+
+        The outputs are computed ``chunk_rows`` rows at a time (about a
+        mini-batch, so no more memory than a training step), stopping at the
+        first chunk that is not finite.
+        """
+        if not np.isfinite(self.params).all():
+            return False
+        with np.errstate(all="ignore"):
+            return all(
+                np.isfinite(self.output(X[start : start + chunk_rows])).all()
+                for start in range(0, X.shape[0], chunk_rows)
+            )
+
     def loss_and_gradient(self, X, Y, sample_weight=None, dropout_rng=None):
         """J(w) on the batch ``(X, Y)``; fills ``self.grads`` with dJ/dw.
 
