@@ -6,6 +6,8 @@ warnings and splitters) so that the core does not have to; none receives an
 estimator.
 """
 
+import contextlib
+import functools
 import warnings
 
 import numpy as np
@@ -13,6 +15,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.validation import _check_sample_weight
+from threadpoolctl import ThreadpoolController
 
 from ._core import OPTIMIZERS, make_schedule
 
@@ -111,6 +114,38 @@ def make_mlp_schedule(params):
         decay_factor=params["step_decay_factor"],
         warmup_epochs=params["warmup_epochs"],
     )
+
+
+# L-BFGS problems up to this many multiply-adds per forward pass (samples x
+# weights) evaluate their loss with the BLAS on one thread: see
+# ``lbfgs_blas_threads``
+LBFGS_ONE_THREAD_MAX_SIZE = 20_000_000
+
+
+@functools.cache
+def _blas_controller():
+    """The BLAS libraries loaded in this process, found once (a scan takes ms)."""
+    return ThreadpoolController()
+
+
+def lbfgs_blas_threads(n_samples, layer_units):
+    """The context a full-batch L-BFGS fit runs in: one BLAS thread when small.
+
+    Each evaluation of the loss makes a few matrix products of moderate size.
+    Waking the BLAS's other threads for each of them costs more than they
+    save when the problem is small, and much more when another process keeps
+    the other cores busy, as on a shared machine. Up to
+    ``LBFGS_ONE_THREAD_MAX_SIZE`` multiply-adds per forward pass the fit
+    therefore limits the BLAS to one thread (a limit the user or joblib may
+    already have set lower is left as it is), and puts the limits back after.
+    The BLAS may split a long sum (a weight gradient's product over the
+    samples) between threads, so the last bits of a fit depend on the number
+    of threads, with or without this limit.
+    """
+    n_weights = sum(a * b for a, b in zip(layer_units[:-1], layer_units[1:]))
+    if n_samples * n_weights > LBFGS_ONE_THREAD_MAX_SIZE:
+        return contextlib.nullcontext()
+    return _blas_controller().limit(limits=1, user_api="blas")
 
 
 def class_weighted(sample_weight, class_weight, classes, y, dtype):

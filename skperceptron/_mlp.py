@@ -61,6 +61,7 @@ from ._core import (
 from ._docstrings import fill_doc
 from ._fitting import (
     class_weighted,
+    lbfgs_blas_threads,
     make_mlp_optimizer,
     make_mlp_schedule,
     raise_diverged,
@@ -248,16 +249,17 @@ class _BaseDeepMLP(VersionedPickleMixin, CallbackSupportMixin, BaseEstimator):
         self.coefs_, self.intercepts_ = network.coefs, network.intercepts
         start_params = network.params.copy()  # put back if the fit diverges early
         if self.solver == "lbfgs":
-            result = run_lbfgs(
-                network,
-                X,
-                Y,
-                sample_weight,
-                max_iter=self.max_iter,
-                max_fun=self.max_fun,
-                tol=self.tol,
-                verbose=bool(self.verbose),
-            )
+            with lbfgs_blas_threads(X.shape[0], network.layer_units):
+                result = run_lbfgs(
+                    network,
+                    X,
+                    Y,
+                    sample_weight,
+                    max_iter=self.max_iter,
+                    max_fun=self.max_fun,
+                    tol=self.tol,
+                    verbose=bool(self.verbose),
+                )
             monitor = None
         else:
             run = self._training_run(
