@@ -7,12 +7,15 @@ problem this small), skperceptron with the BLAS's default threads, and
 scikit-learn with its default threads and on one thread. It prints the wall
 and CPU seconds of each (median, lowest-highest) and the ratios within each
 repeat. ``--grid`` instead fits skperceptron on problems of several sizes
-and shapes (``max_iter=50``), on one thread and on the default threads.
+and shapes (``max_iter=50``): with no limit, with its large-problem rule
+(NumPy's BLAS keeps its threads, SciPy's runs on one) and all on one thread.
 
 Run ``python benchmarks/bench_lbfgs_threads.py`` (``--repeats N``, ``--grid``).
 """
 
 import argparse
+import contextlib
+import functools
 import statistics
 import time
 import warnings
@@ -24,7 +27,7 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
-from skperceptron import DeepMLPClassifier, _fitting
+from skperceptron import DeepMLPClassifier, _fitting, _mlp
 
 W1 = dict(hidden_layer_sizes=(100,), solver="lbfgs", max_iter=200, random_state=0)
 # (n_samples, n_features, hidden layers) of the --grid problems
@@ -41,17 +44,35 @@ GRID = [
 ]
 
 
-def timed_fit(make_model, X, y, blas_threads=None, ours_limit=True):
-    """Wall and CPU seconds of one fit, under an optional BLAS thread limit."""
-    saved = _fitting.LBFGS_ONE_THREAD_MAX_SIZE
-    _fitting.LBFGS_ONE_THREAD_MAX_SIZE = saved if ours_limit else 0
+def _threads_as(mode):
+    """The context a fit runs in for ``mode`` (see ``MODES``)."""
+    if mode == "one thread":
+        return threadpool_limits(1, user_api="blas")
+    return contextlib.nullcontext()
+
+
+# how a fit chooses its BLAS threads: skperceptron's rule as shipped, its
+# large-problem rule at every size (NumPy's BLAS keeps its threads, SciPy's
+# runs on one), no limit at all, or every BLAS on one thread
+MODES = {
+    "shipped": None,
+    "numpy threads": lambda n_samples, units: _fitting.lbfgs_blas_threads(0, [0]),
+    "default threads": lambda n_samples, units: contextlib.nullcontext(),
+    "one thread": None,
+}
+
+
+def timed_fit(make_model, X, y, mode="shipped"):
+    """Wall and CPU seconds of one fit, its BLAS threads chosen by ``mode``."""
+    rule = MODES[mode] or _fitting.lbfgs_blas_threads
+    saved, _mlp.lbfgs_blas_threads = _mlp.lbfgs_blas_threads, rule
     try:
-        with threadpool_limits(blas_threads, user_api="blas"):
+        with _threads_as(mode):
             wall, cpu = time.perf_counter(), time.process_time()
             make_model().fit(X, y)
             return time.perf_counter() - wall, time.process_time() - cpu
     finally:
-        _fitting.LBFGS_ONE_THREAD_MAX_SIZE = saved
+        _mlp.lbfgs_blas_threads = saved
 
 
 def spread(values):
@@ -77,9 +98,11 @@ def w1(repeats):
     ours, theirs = lambda: DeepMLPClassifier(**W1), lambda: MLPClassifier(**W1)
     cases = {
         "skperceptron": lambda: timed_fit(ours, X, y),
-        "skperceptron, default threads": lambda: timed_fit(ours, X, y, None, False),
+        "skperceptron, default threads": lambda: timed_fit(
+            ours, X, y, "default threads"
+        ),
         "scikit-learn": lambda: timed_fit(theirs, X, y),
-        "scikit-learn, 1 thread": lambda: timed_fit(theirs, X, y, 1),
+        "scikit-learn, 1 thread": lambda: timed_fit(theirs, X, y, "one thread"),
     }
     times = interleaved(cases, repeats)
     print("| W1 L-BFGS fit | wall s | CPU s |\n|---|---|---|")
@@ -96,36 +119,46 @@ def w1(repeats):
         print(f"| {ours_name} / {their_name} | {spread(ratios)} | |")
 
 
-def grid(repeats):
-    print(
-        "| samples x features, hidden | samples x weights | 1 thread s | "
-        "default s | default / 1 thread |\n|---|---|---|---|---|"
+GRID_MODES = ("default threads", "numpy threads", "one thread")
+
+
+def grid_problem(n_samples, n_features):
+    X, y = make_classification(
+        n_samples,
+        n_features,
+        n_informative=min(n_features, 30),
+        n_classes=10,
+        random_state=0,
     )
+    return StandardScaler().fit_transform(X), y
+
+
+def grid(repeats):
+    """Wall seconds of fits in each of ``GRID_MODES``, over the ``GRID`` sizes."""
+    print(
+        "| samples x features, hidden | samples x weights | "
+        + " | ".join(f"{mode} s" for mode in GRID_MODES)
+        + " |"
+    )
+    print("|---" * (2 + len(GRID_MODES)) + "|")
     for n_samples, n_features, hidden in GRID:
-        X, y = make_classification(
-            n_samples,
-            n_features,
-            n_informative=min(n_features, 30),
-            n_classes=10,
-            random_state=0,
-        )
-        X = StandardScaler().fit_transform(X)
+        X, y = grid_problem(n_samples, n_features)
         params = dict(hidden_layer_sizes=hidden, solver="lbfgs", max_iter=50)
         make = lambda: DeepMLPClassifier(random_state=0, **params)  # noqa: E731
         times = interleaved(
             {
-                "one": lambda: timed_fit(make, X, y, 1),
-                "default": lambda: timed_fit(make, X, y, None, False),
+                mode: functools.partial(timed_fit, make, X, y, mode)
+                for mode in GRID_MODES
             },
             repeats,
         )
-        one, default = ([w for w, _ in times[k]] for k in ("one", "default"))
         units = [n_features, *hidden, 10]
         size = n_samples * sum(a * b for a, b in zip(units[:-1], units[1:]))
-        ratios = [d / o for d, o in zip(default, one)]
+        cells = [spread([wall for wall, _ in times[mode]]) for mode in GRID_MODES]
         print(
             f"| {n_samples} x {n_features}, {hidden} | {size / 1e6:.1f}M | "
-            f"{spread(one)} | {spread(default)} | {spread(ratios)} |",
+            + " | ".join(cells)
+            + " |",
             flush=True,
         )
 

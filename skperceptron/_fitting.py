@@ -8,6 +8,7 @@ estimator.
 
 import contextlib
 import functools
+import os
 import warnings
 
 import numpy as np
@@ -123,29 +124,66 @@ LBFGS_ONE_THREAD_MAX_SIZE = 20_000_000
 
 
 @functools.cache
-def _blas_controller():
+def _blas_libraries():
     """The BLAS libraries loaded in this process, found once (a scan takes ms)."""
-    return ThreadpoolController()
+    return [
+        library
+        for library in ThreadpoolController().lib_controllers
+        if library.user_api == "blas"
+    ]
+
+
+def _not_numpys(libraries):
+    """The libraries other than NumPy's own, told apart by where they live.
+
+    One library alone is shared by NumPy and SciPy: none is returned.
+    """
+    if len(libraries) < 2:
+        return []
+    numpy_dir = os.path.dirname(np.__file__)  # wheels keep theirs beside it
+    return [
+        library
+        for library in libraries
+        if not os.path.realpath(library.filepath).startswith(numpy_dir)
+    ]
+
+
+@contextlib.contextmanager
+def _one_thread(libraries):
+    """Run the block with ``libraries`` on one thread each, then restore them.
+
+    One is the lowest limit, so a limit already set (by the user, or by
+    joblib in a worker) is never raised.
+    """
+    saved = [library.num_threads for library in libraries]
+    for library in libraries:
+        library.set_num_threads(1)
+    try:
+        yield
+    finally:
+        for library, n_threads in zip(libraries, saved):
+            library.set_num_threads(n_threads)
 
 
 def lbfgs_blas_threads(n_samples, layer_units):
-    """The context a full-batch L-BFGS fit runs in: one BLAS thread when small.
+    """The context a full-batch L-BFGS fit runs in, with fewer BLAS threads.
 
-    Each evaluation of the loss makes a few matrix products of moderate size.
-    Waking the BLAS's other threads for each of them costs more than they
-    save when the problem is small, and much more when another process keeps
-    the other cores busy, as on a shared machine. Up to
-    ``LBFGS_ONE_THREAD_MAX_SIZE`` multiply-adds per forward pass the fit
-    therefore limits the BLAS to one thread (a limit the user or joblib may
-    already have set lower is left as it is), and puts the limits back after.
-    The BLAS may split a long sum (a weight gradient's product over the
-    samples) between threads, so the last bits of a fit depend on the number
-    of threads, with or without this limit.
+    NumPy's matrix products and SciPy's L-BFGS-B each call a BLAS, and pip's
+    wheels ship one each, each with its own threads. Between evaluations
+    L-BFGS-B's small vector operations wake SciPy's threads while NumPy's
+    still spin, so the two pools fight over the cores: on two cores, whole
+    fits ran 2 to 9 times slower than on one thread. SciPy's BLAS therefore
+    runs on one thread. Up to ``LBFGS_ONE_THREAD_MAX_SIZE`` multiply-adds per
+    forward pass, NumPy's does too: the products are too small for waking
+    another thread to pay. The BLAS may split a long sum (a weight gradient's
+    product over the samples) between threads, so the last bits of a fit
+    depend on the number of threads, with or without these limits.
     """
     n_weights = sum(a * b for a, b in zip(layer_units[:-1], layer_units[1:]))
+    libraries = _blas_libraries()
     if n_samples * n_weights > LBFGS_ONE_THREAD_MAX_SIZE:
-        return contextlib.nullcontext()
-    return _blas_controller().limit(limits=1, user_api="blas")
+        libraries = _not_numpys(libraries)
+    return _one_thread(libraries)
 
 
 def class_weighted(sample_weight, class_weight, classes, y, dtype):

@@ -1,16 +1,15 @@
-"""L-BFGS fits of small problems run their BLAS calls on one thread."""
+"""L-BFGS fits run SciPy's BLAS, and on small problems NumPy's too, on one thread."""
 
 import numpy as np
 import pytest
-from threadpoolctl import threadpool_info, threadpool_limits
+from threadpoolctl import threadpool_limits
 
 from skperceptron import DeepMLPClassifier, _fitting, _mlp
 
 
 def _blas_threads():
-    return [
-        info["num_threads"] for info in threadpool_info() if info["user_api"] == "blas"
-    ]
+    """Thread counts of the BLAS libraries, in ``_fitting._blas_libraries`` order."""
+    return [library.num_threads for library in _fitting._blas_libraries()]
 
 
 @pytest.fixture
@@ -43,11 +42,22 @@ def test_small_problem_uses_one_thread_and_restores_the_limits(
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
-def test_large_problem_keeps_the_threads(iris, threads_seen_by_lbfgs, monkeypatch):
+def test_large_problem_keeps_numpys_threads_only(
+    iris, threads_seen_by_lbfgs, monkeypatch
+):
     monkeypatch.setattr(_fitting, "LBFGS_ONE_THREAD_MAX_SIZE", 0)
-    before = _blas_threads()
+    libraries = _fitting._blas_libraries()
+    others = _fitting._not_numpys(libraries)
+    expected = [1 if lib in others else lib.num_threads for lib in libraries]
     _fit_small_lbfgs(iris)
-    assert threads_seen_by_lbfgs == [before]
+    assert threads_seen_by_lbfgs == [expected]
+
+
+def test_numpys_own_blas_is_told_apart_from_others():
+    libraries = _fitting._blas_libraries()
+    others = _fitting._not_numpys(libraries)
+    assert len(others) < len(libraries) or len(libraries) < 2
+    assert _fitting._not_numpys(libraries[:1]) == []
 
 
 @pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
