@@ -56,7 +56,9 @@ def _threads_as(mode):
 # runs on one), no limit at all, or every BLAS on one thread
 MODES = {
     "shipped": None,
-    "numpy threads": lambda n_samples, units: _fitting.lbfgs_blas_threads(0, [0]),
+    "numpy threads": lambda n_samples, units: _fitting._one_thread(
+        _fitting._not_numpys(_fitting._blas_libraries())
+    ),
     "default threads": lambda n_samples, units: contextlib.nullcontext(),
     "one thread": None,
 }
