@@ -28,6 +28,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the working tree's skperceptron, not an installed one
 
+from bench_fit import gemm_step  # noqa: E402
+
 import skperceptron._core as current_core  # noqa: E402
 
 UNITS, BATCH, N_STEPS = [100, 256, 256, 10], 256, 100
@@ -64,20 +66,13 @@ def w2_steps(core, X, Y, order, dtype):
     return lambda: training.run_epoch(network, optimizer, 1e-3, batches())
 
 
-def floor_steps(dtype, rng):
+def floor_steps(dtype):
     """The matrix products of ``N_STEPS`` steps, back to back."""
-    weights = [rng.standard_normal(s).astype(dtype) for s in zip(UNITS, UNITS[1:])]
-    acts = [rng.standard_normal((BATCH, u)).astype(dtype) for u in UNITS]
-    grads = [np.empty_like(W) for W in weights]
+    one_step = gemm_step(UNITS, BATCH, dtype)
 
     def products():
         for _ in range(N_STEPS):
-            for i, W in enumerate(weights):
-                np.matmul(acts[i], W, out=acts[i + 1])
-            for i, W in enumerate(weights):
-                np.matmul(acts[i].T, acts[i + 1], out=grads[i])
-                if i > 0:
-                    np.matmul(acts[i + 1], W.T, out=acts[i])
+            one_step()
 
     return products
 
@@ -155,7 +150,7 @@ def main():
             cases = {
                 f"base ({args.base})": w2_steps(base, X, Y, order, dtype),
                 "working tree": w2_steps(current_core, X, Y, order, dtype),
-                "floor": floor_steps(dtype, rng),
+                "floor": floor_steps(dtype),
             }
         report(interleaved(cases, args.samples), dtype)
 
