@@ -19,6 +19,7 @@ import functools
 import statistics
 import time
 import warnings
+from pathlib import Path
 
 from sklearn.datasets import load_digits, make_classification
 from sklearn.exceptions import ConvergenceWarning
@@ -171,6 +172,7 @@ def main():
     parser.add_argument("--grid", action="store_true")
     args = parser.parse_args()
     warnings.simplefilter("ignore", ConvergenceWarning)
+    print(f"skperceptron imported from {Path(_fitting.__file__).parent}\n")
     (grid if args.grid else w1)(args.repeats)
 
 
