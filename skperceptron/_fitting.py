@@ -9,6 +9,7 @@ estimator.
 import contextlib
 import functools
 import os
+import threading
 import warnings
 
 import numpy as np
@@ -148,21 +149,34 @@ def _not_numpys(libraries):
     ]
 
 
+# library -> [how many running fits hold it at one thread, its count before]
+_ONE_THREAD_HOLDS = {}
+_ONE_THREAD_LOCK = threading.Lock()
+
+
 @contextlib.contextmanager
 def _one_thread(libraries):
     """Run the block with ``libraries`` on one thread each, then restore them.
 
     One is the lowest limit, so a limit already set (by the user, or by
-    joblib in a worker) is never raised.
+    joblib in a worker) is never raised. Fits running at once in threads
+    share the hold: the first sets one thread and the last restores the
+    count from before the first.
     """
-    saved = [library.num_threads for library in libraries]
-    for library in libraries:
-        library.set_num_threads(1)
+    with _ONE_THREAD_LOCK:
+        for library in libraries:
+            hold = _ONE_THREAD_HOLDS.setdefault(library, [0, library.num_threads])
+            hold[0] += 1
+            library.set_num_threads(1)
     try:
         yield
     finally:
-        for library, n_threads in zip(libraries, saved):
-            library.set_num_threads(n_threads)
+        with _ONE_THREAD_LOCK:
+            for library in libraries:
+                hold = _ONE_THREAD_HOLDS[library]
+                hold[0] -= 1
+                if hold[0] == 0:
+                    library.set_num_threads(_ONE_THREAD_HOLDS.pop(library)[1])
 
 
 def lbfgs_blas_threads(n_samples, layer_units):
@@ -172,8 +186,8 @@ def lbfgs_blas_threads(n_samples, layer_units):
     wheels ship one each, each with its own threads. Between evaluations
     L-BFGS-B's small vector operations wake SciPy's threads while NumPy's
     still spin, so the two pools fight over the cores: on two cores, whole
-    fits ran 2 to 9 times slower than on one thread. SciPy's BLAS therefore
-    runs on one thread. Up to ``LBFGS_ONE_THREAD_MAX_SIZE`` multiply-adds per
+    fits ran 1.6 to 9 times slower than with the limits below. SciPy's BLAS
+    therefore runs on one thread. Up to ``LBFGS_ONE_THREAD_MAX_SIZE`` multiply-adds per
     forward pass, NumPy's does too: the products are too small for waking
     another thread to pay. The BLAS may split a long sum (a weight gradient's
     product over the samples) between threads, so the last bits of a fit

@@ -75,3 +75,17 @@ def test_one_thread_fit_matches_the_threaded_fit_closely(iris, monkeypatch):
     threaded = _fit_small_lbfgs(iris)
     for W_one, W_threaded in zip(one.coefs_, threaded.coefs_):
         np.testing.assert_allclose(W_one, W_threaded, rtol=1e-9, atol=1e-12)
+
+
+def test_overlapping_fits_restore_the_threads_from_before_the_first():
+    # fits in two threads: the first to finish must not restore the count
+    # while the other runs, and the last must not restore the first's limit
+    libraries = _fitting._blas_libraries()
+    before = _blas_threads()
+    first, second = _fitting._one_thread(libraries), _fitting._one_thread(libraries)
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)
+    assert _blas_threads() == [1] * len(libraries)
+    second.__exit__(None, None, None)
+    assert _blas_threads() == before
