@@ -172,8 +172,12 @@ def measure(workload, repeats):
     return measured
 
 
-def gemm_floor(layer_units, batch_size, n_samples, dtype, n_samples_timed=7):
-    """A callable timing the matrix products of an epoch (median of samples)."""
+def gemm_step(layer_units, batch_size, dtype):
+    """A callable making the matrix products of one training step, and no more.
+
+    The forward products, then for each layer the weight gradient's product
+    and (below the first layer) the error's, at the network's exact shapes.
+    """
     rng = np.random.default_rng(0)
     weights = [
         rng.standard_normal((a, b)).astype(dtype)
@@ -181,7 +185,6 @@ def gemm_floor(layer_units, batch_size, n_samples, dtype, n_samples_timed=7):
     ]
     acts = [rng.standard_normal((batch_size, u)).astype(dtype) for u in layer_units]
     grads = [np.empty_like(W) for W in weights]
-    steps_per_epoch = int(np.ceil(n_samples / batch_size))
 
     def one_step():
         for i, W in enumerate(weights):
@@ -190,6 +193,14 @@ def gemm_floor(layer_units, batch_size, n_samples, dtype, n_samples_timed=7):
             np.matmul(acts[i].T, acts[i + 1], out=grads[i])
             if i > 0:
                 np.matmul(acts[i + 1], W.T, out=acts[i])
+
+    return one_step
+
+
+def gemm_floor(layer_units, batch_size, n_samples, dtype, n_samples_timed=7):
+    """A callable timing the matrix products of an epoch (median of samples)."""
+    one_step = gemm_step(layer_units, batch_size, dtype)
+    steps_per_epoch = int(np.ceil(n_samples / batch_size))
 
     def ten_steps():
         for _ in range(10):

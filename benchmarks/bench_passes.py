@@ -6,8 +6,10 @@ the minimum and median over the samples are printed in microseconds:
 - Adam's step over W2's 94,218 parameters: on one thread, as two halves on
   two threads, and in cache-sized blocks on one thread (the halves and blocks
   are separate Adam optimizers over slices, which is the same arithmetic);
+- Adam's square-root pass alone;
 - ReLU's forward pass and derivative on a W2 batch (256 x 256): on one
-  thread and split over two; and other ways to write the derivative;
+  thread (as shipped), against the scalar 0, and split over two; and other
+  ways to write the derivative;
 - one L-BFGS evaluation of W1 (digits, (100,)) in CPU time: its matrix
   products alone, skperceptron's and scikit-learn's (run this one with
   ``OPENBLAS_NUM_THREADS=1`` for one-thread figures).
@@ -28,7 +30,7 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.neural_network._multilayer_perceptron import _pack
 from sklearn.preprocessing import LabelBinarizer, StandardScaler
 
-from skperceptron._core import OPTIMIZERS, Network
+from skperceptron._core import ACTIVATIONS, OPTIMIZERS, Network
 
 N_PARAMS, BATCH, UNITS = 94_218, 256, 256
 POOL = ThreadPoolExecutor(1)  # the second thread of the split cases
@@ -55,6 +57,7 @@ def adam_cases(dtype, rng):
     grads = rng.standard_normal(N_PARAMS).astype(dtype)
     params = np.zeros(N_PARAMS, dtype)
     adam = OPTIMIZERS["adam"](N_PARAMS, dtype)
+    roots = np.empty(N_PARAMS, dtype)
     halves = sliced_adam(dtype, 2)
     blocks = sliced_adam(dtype, -(-N_PARAMS // 12_288))
 
@@ -67,6 +70,9 @@ def adam_cases(dtype, rng):
 
     return {
         "adam step, 1 thread": lambda: adam.step(params, grads, 1e-3),
+        "adam's square-root pass alone": lambda: np.sqrt(
+            adam.squared_gradient_sum, out=roots
+        ),
         "adam step, halves on 2 threads": lambda: on_two_threads(
             step(*halves[0]), step(*halves[1])
         ),
@@ -87,7 +93,8 @@ def relu_cases(dtype, rng):
         )
 
     return {
-        "relu forward, 1 thread": lambda: np.maximum(Z, 0, out=Z),
+        "relu forward, 1 thread": lambda: ACTIVATIONS["relu"].forward(Z),
+        "relu forward against the scalar 0": lambda: np.maximum(Z, 0, out=Z),
         "relu forward, halves on 2 threads": split(
             lambda rows: np.maximum(Z[rows], 0, out=Z[rows])
         ),

@@ -6,6 +6,10 @@ warnings and splitters) so that the core does not have to; none receives an
 estimator.
 """
 
+import contextlib
+import functools
+import os
+import threading
 import warnings
 
 import numpy as np
@@ -13,6 +17,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils.class_weight import compute_class_weight
 from sklearn.utils.validation import _check_sample_weight
+from threadpoolctl import ThreadpoolController  # installed with scikit-learn
 
 from ._core import OPTIMIZERS, make_schedule
 
@@ -134,6 +139,88 @@ def make_mlp_schedule(params):
         decay_factor=params["step_decay_factor"],
         warmup_epochs=params["warmup_epochs"],
     )
+
+
+# L-BFGS problems up to this many multiply-adds per forward pass (samples x
+# weights) evaluate their loss with the BLAS on one thread: see
+# ``lbfgs_blas_threads``
+LBFGS_ONE_THREAD_MAX_SIZE = 20_000_000
+
+
+@functools.cache
+def _blas_libraries():
+    """The BLAS libraries loaded in this process, found once (a scan takes ms)."""
+    return [
+        library
+        for library in ThreadpoolController().lib_controllers
+        if library.user_api == "blas"
+    ]
+
+
+def _not_numpys(libraries):
+    """The libraries other than NumPy's own, told apart by where they live.
+
+    One library alone is shared by NumPy and SciPy: none is returned.
+    """
+    if len(libraries) < 2:
+        return []
+    numpy_dir = os.path.dirname(np.__file__)  # wheels keep theirs beside it
+    return [
+        library
+        for library in libraries
+        if not os.path.realpath(library.filepath).startswith(numpy_dir)
+    ]
+
+
+# library -> [how many running fits hold it at one thread, its count before]
+_ONE_THREAD_HOLDS = {}
+_ONE_THREAD_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _one_thread(libraries):
+    """Run the block with ``libraries`` on one thread each, then restore them.
+
+    One is the lowest limit, so a limit already set (by the user, or by
+    joblib in a worker) is never raised. Fits running at once in threads
+    share the hold: the first sets one thread and the last restores the
+    count from before the first.
+    """
+    with _ONE_THREAD_LOCK:
+        for library in libraries:
+            hold = _ONE_THREAD_HOLDS.setdefault(library, [0, library.num_threads])
+            hold[0] += 1
+            library.set_num_threads(1)
+    try:
+        yield
+    finally:
+        with _ONE_THREAD_LOCK:
+            for library in libraries:
+                hold = _ONE_THREAD_HOLDS[library]
+                hold[0] -= 1
+                if hold[0] == 0:
+                    library.set_num_threads(_ONE_THREAD_HOLDS.pop(library)[1])
+
+
+def lbfgs_blas_threads(n_samples, layer_units):
+    """The context a full-batch L-BFGS fit runs in, with fewer BLAS threads.
+
+    NumPy's matrix products and SciPy's L-BFGS-B each call a BLAS, and pip's
+    wheels ship one each, each with its own threads. Between evaluations
+    L-BFGS-B's small vector operations wake SciPy's threads while NumPy's
+    still spin, so the two pools fight over the cores: on two cores, whole
+    fits ran 1.6 to 9 times slower than with the limits below. SciPy's BLAS
+    therefore runs on one thread. Up to ``LBFGS_ONE_THREAD_MAX_SIZE`` multiply-adds per
+    forward pass, NumPy's does too: the products are too small for waking
+    another thread to pay. The BLAS may split a long sum (a weight gradient's
+    product over the samples) between threads, so the last bits of a fit
+    depend on the number of threads, with or without these limits.
+    """
+    n_weights = sum(a * b for a, b in zip(layer_units[:-1], layer_units[1:]))
+    libraries = _blas_libraries()
+    if n_samples * n_weights > LBFGS_ONE_THREAD_MAX_SIZE:
+        libraries = _not_numpys(libraries)
+    return _one_thread(libraries)
 
 
 def class_weighted(sample_weight, class_weight, classes, y, dtype):

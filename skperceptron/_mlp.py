@@ -57,6 +57,7 @@ from ._docstrings import fill_doc
 from ._fitting import (
     class_weighted,
     divergence_advice,
+    lbfgs_blas_threads,
     make_mlp_optimizer,
     make_mlp_schedule,
     raise_diverged,
@@ -230,16 +231,17 @@ class _BaseDeepMLP(
     def _train(self, network, X, Y, sample_weight, rng, incremental, validation_data):
         """Train by L-BFGS or by mini-batches; return the result and the monitor."""
         if self.solver == "lbfgs":
-            result = run_lbfgs(
-                network,
-                X,
-                Y,
-                sample_weight,
-                max_iter=self.max_iter,
-                max_fun=self.max_fun,
-                tol=self.tol,
-                verbose=bool(self.verbose),
-            )
+            with lbfgs_blas_threads(X.shape[0], network.layer_units):
+                result = run_lbfgs(
+                    network,
+                    X,
+                    Y,
+                    sample_weight,
+                    max_iter=self.max_iter,
+                    max_fun=self.max_fun,
+                    tol=self.tol,
+                    verbose=bool(self.verbose),
+                )
             return result, None
         run = self._training_run(
             network, X, Y, sample_weight, rng, incremental, validation_data

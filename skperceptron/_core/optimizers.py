@@ -53,28 +53,45 @@ class Adam:
         v \\leftarrow \\beta_2 v + (1 - \\beta_2) g^2, \\quad
         w \\leftarrow w - \\eta \\frac{\\sqrt{1 - \\beta_2^t}}{1 - \\beta_1^t}
         \\frac{m}{\\sqrt{v} + \\epsilon}
+
+    The moments are kept as discounted sums, ``gradient_sum``
+    :math:`u = m / (1 - \\beta_1)` and ``squared_gradient_sum``
+    :math:`s = v / (1 - \\beta_2)`, whose updates :math:`u \\leftarrow \\beta_1 u
+    + g` and :math:`s \\leftarrow \\beta_2 s + g^2` take one pass over the
+    parameters fewer each; the constant factors move into the step size and
+    :math:`\\epsilon`:
+
+    .. math::
+        \\frac{m}{\\sqrt{v} + \\epsilon}
+        = \\frac{1 - \\beta_1}{\\sqrt{1 - \\beta_2}}
+        \\frac{u}{\\sqrt{s} + \\epsilon / \\sqrt{1 - \\beta_2}}
     """
 
     def __init__(self, n_params, dtype, *, beta_1=0.9, beta_2=0.999, epsilon=1e-8):
         self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
         self.t = 0
-        self.first_moment = np.zeros(n_params, dtype=dtype)
-        self.second_moment = np.zeros(n_params, dtype=dtype)
+        self.gradient_sum = np.zeros(n_params, dtype=dtype)
+        self.squared_gradient_sum = np.zeros(n_params, dtype=dtype)
         self._scratch = np.empty(n_params, dtype=dtype)
 
     def step(self, params, grads, learning_rate):
         self.t += 1
-        scratch = self._scratch
-        _blend_into(self.first_moment, grads, self.beta_1, scratch)
-        squared_grads = np.multiply(grads, grads, out=scratch)
-        _blend_into(self.second_moment, squared_grads, self.beta_2, scratch)
+        scratch, dtype = self._scratch, params.dtype
+        beta_1, beta_2 = self.beta_1, self.beta_2
+        self.gradient_sum *= _factor(beta_1, dtype)
+        self.gradient_sum += grads
+        self.squared_gradient_sum *= _factor(beta_2, dtype)
+        self.squared_gradient_sum += np.multiply(grads, grads, out=scratch)
+        root_scale = np.sqrt(1 - beta_2)  # sqrt(v) = root_scale * sqrt(s)
         step_size = (
             learning_rate
-            * np.sqrt(1 - _power(self.beta_2, self.t))
-            / (1 - _power(self.beta_1, self.t))
+            * np.sqrt(1 - _power(beta_2, self.t))
+            / (1 - _power(beta_1, self.t))
+            * ((1 - beta_1) / root_scale)
         )
-        _divide_by_root(self.first_moment, self.second_moment, self.epsilon, scratch)
-        params -= np.multiply(scratch, step_size, out=scratch)
+        epsilon = _factor(self.epsilon / root_scale, dtype)
+        _divide_by_root(self.gradient_sum, self.squared_gradient_sum, epsilon, scratch)
+        params -= np.multiply(scratch, _factor(step_size, dtype), out=scratch)
 
 
 class AdamW(Adam):
@@ -211,6 +228,15 @@ def _power(base, exponent):
     if isinstance(base, np.ndarray):
         return np.array([float(b) ** exponent for b in base.flat]).reshape(base.shape)
     return base**exponent
+
+
+def _factor(value, dtype):
+    """A scalar or a column of stacked factors, in the parameters' dtype.
+
+    Multiplying a float32 array by a float64 NumPy scalar would compute in
+    float64 (a pass several times slower) and round back.
+    """
+    return np.asarray(value, dtype=dtype)
 
 
 def _blend_into(average, values, decay, scratch):
