@@ -76,9 +76,14 @@ def _systems(hidden, max_iter):
     }
 
 
-def _timed_search(search_class, estimator, grid, X, y):
-    grid = {f"mlp__{name}": values for name, values in grid.items()}
-    search = search_class(estimator, grid, cv=StratifiedKFold(3), n_jobs=1)
+def make_search(system, spec):
+    """The unfitted search of a workload: "sklearn", "sklearn+ours" or "stacked"."""
+    search_class, estimator = _systems(spec["hidden"], spec["max_iter"])[system]
+    grid = {f"mlp__{name}": values for name, values in spec["grid"].items()}
+    return search_class(estimator, grid, cv=StratifiedKFold(3), n_jobs=1)
+
+
+def _timed_search(search, X, y):
     start, cpu_start = time.perf_counter(), time.process_time()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -88,14 +93,12 @@ def _timed_search(search_class, estimator, grid, X, y):
 
 def run_workload(name, repeats, X, y):
     spec = WORKLOADS[name]
-    systems = _systems(spec["hidden"], spec["max_iter"])
+    systems = ("sklearn", "sklearn+ours", "stacked")
     times = {system: [] for system in systems}
     searches = {}
     for _ in range(repeats):
-        for system, (search_class, estimator) in systems.items():
-            seconds, searches[system] = _timed_search(
-                search_class, estimator, spec["grid"], X, y
-            )
+        for system in systems:
+            seconds, searches[system] = _timed_search(make_search(system, spec), X, y)
             times[system].append(seconds)
     medians = {
         system: tuple(map(statistics.median, zip(*t))) for system, t in times.items()
