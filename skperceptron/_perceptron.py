@@ -474,8 +474,6 @@ class PerceptronClassifier(
 
     def _fit_step_rule(self, X, y, sample_weight, coef, intercept, incremental):
         """Learn sample by sample, one problem per class, as scikit-learn does."""
-        if incremental and self.early_stopping:
-            raise ValueError("partial_fit does not support early_stopping=True")
         self._sample_weight(y, sample_weight, X)  # validates both weights
         results = fit_step_rule(
             X,
@@ -612,14 +610,18 @@ class PerceptronClassifier(
         # scikit-learn validates partial_fit's parameters on the first call
         # only; a set_params between calls would otherwise go unchecked
         self._validate_params()
+        # scikit-learn's words (its SGD tests match them); they raise on every
+        # call here, not only the first
         if self.early_stopping:
-            raise ValueError("partial_fit does not support early_stopping=True")
+            raise ValueError("early_stopping should be False with partial_fit")
         if self.class_weight == "balanced":
             raise ValueError(
-                "class_weight='balanced' is not supported by partial_fit: the class "
-                "frequencies of the whole stream are unknown. Compute them once "
-                "with sklearn.utils.compute_class_weight('balanced', classes=..., "
-                "y=...) on a representative sample and pass the dict instead."
+                "class_weight 'balanced' is not supported for partial_fit. In order "
+                "to use 'balanced' weights, use compute_class_weight('balanced', "
+                "classes=classes, y=y). In place of y you can use a large enough "
+                "sample of the full training set target to properly estimate the "
+                "class frequency distributions. Pass the resulting weights as the "
+                "class_weight parameter."
             )
         if _check_partial_fit_first_call(self, classes):
             self.__dict__.pop("coef_", None)

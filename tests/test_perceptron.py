@@ -430,7 +430,12 @@ def test_balanced_class_weight_is_the_balanced_dict(iris, activation):
 def test_partial_fit_rejects_balanced_class_weight(iris):
     X, y = iris
     clf = PerceptronClassifier(class_weight="balanced")
-    with pytest.raises(ValueError, match="'balanced' is not supported by partial_fit"):
+    message = (
+        r"class_weight 'balanced' is not supported for partial_fit\. In order to use "
+        r"'balanced' weights, use compute_class_weight\('balanced', classes=classes, "
+        r"y=y\)\."
+    )
+    with pytest.raises(ValueError, match=message):
         clf.partial_fit(X, y, classes=[0, 1, 2])
 
 
