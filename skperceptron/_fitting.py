@@ -85,9 +85,9 @@ def resolve_batch_size(batch_size, n_samples, auto_size):
     if batch_size == "auto":
         return min(auto_size, n_samples)
     if batch_size > n_samples:
-        warnings.warn(
-            f"Got batch_size={batch_size} larger than the {n_samples} training "
-            "samples; it is clipped to the number of samples."
+        warnings.warn(  # scikit-learn's sentence first: filters match on it
+            "Got `batch_size` less than 1 or larger than sample size. It is going "
+            f"to be clipped (batch_size={batch_size}, {n_samples} training samples)."
         )
     return int(np.clip(batch_size, 1, n_samples))
 

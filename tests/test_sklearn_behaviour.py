@@ -13,7 +13,7 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.datasets import load_iris, make_classification, make_regression
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.neural_network import MLPClassifier
+from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.preprocessing import LabelBinarizer
 
 from skperceptron import DeepMLPClassifier, DeepMLPRegressor, PerceptronClassifier
@@ -261,3 +261,51 @@ def test_early_stopping_with_string_labels_scores_as_scikit_learn(n_classes):
     theirs = MLPClassifier(**params).fit(X, y)
     assert_allclose(ours.validation_scores_, theirs.validation_scores_)
     assert ours.n_iter_ == theirs.n_iter_
+
+
+# -- messages code may filter or match on -------------------------------------------
+
+
+def _user_warnings(estimator, X, y):
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        estimator.fit(X, y)
+    return [str(w.message) for w in caught if w.category is UserWarning]
+
+
+@pytest.mark.parametrize(
+    "ours, theirs",
+    [(DeepMLPClassifier, MLPClassifier), (DeepMLPRegressor, MLPRegressor)],
+    ids=["classifier", "regressor"],
+)
+def test_batch_size_clipping_warns_with_scikit_learns_sentence(ours, theirs):
+    """MLP: a batch_size above the sample count warns, then is clipped."""
+    X, y = X_IRIS[:30], Y_IRIS[:30].astype(float)
+    params = dict(batch_size=1000, max_iter=2, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        (expected,) = _user_warnings(theirs(**params), X, y)
+        (warned,) = _user_warnings(ours(**params), X, y)
+    assert warned.startswith(expected)
+    assert "batch_size=1000, 30 training samples" in warned
+    with warnings.catch_warnings():  # a filter on scikit-learn's words silences ours
+        warnings.filterwarnings("error", category=UserWarning)
+        warnings.filterwarnings("ignore", category=ConvergenceWarning)
+        warnings.filterwarnings("ignore", message=re.escape(expected))
+        ours(**params).fit(X, y)
+
+
+def test_perceptron_partial_fit_refusals_use_scikit_learns_words():
+    """SGD's tests match these messages; Perceptron shares them."""
+    from sklearn.linear_model import Perceptron
+
+    for params, start in [
+        ({"early_stopping": True}, "early_stopping should be False with partial_fit"),
+        ({"class_weight": "balanced"}, "class_weight 'balanced' is not supported"),
+    ]:
+        messages = []
+        for estimator in (Perceptron(**params), PerceptronClassifier(**params)):
+            with pytest.raises(ValueError, match=re.escape(start)) as raised:
+                estimator.partial_fit(X_IRIS, Y_IRIS, classes=[0, 1, 2])
+            messages.append(str(raised.value))
+        assert messages[0] == messages[1]
