@@ -299,8 +299,12 @@ def warn_if_interrupted(result):
 
 
 def warn_if_not_converged(solver, max_iter, result, incremental):
-    """Warn as scikit-learn's MLP does when the iteration budget ran out."""
-    if warn_if_interrupted(result) or incremental or result.diverged:
+    """Warn as scikit-learn's MLP does when the iteration budget ran out.
+
+    A ``partial_fit`` epoch never warns, but an L-BFGS run does, also when
+    ``partial_fit`` started it.
+    """
+    if warn_if_interrupted(result) or result.diverged:
         return
     if solver == "lbfgs" and not result.converged:
         warnings.warn(
@@ -309,7 +313,7 @@ def warn_if_not_converged(solver, max_iter, result, incremental):
             "or max_fun, or scale the data (e.g. with StandardScaler).",
             ConvergenceWarning,
         )
-    elif solver != "lbfgs" and result.n_iter == max_iter:
+    elif solver != "lbfgs" and not incremental and result.n_iter == max_iter:
         warnings.warn(
             f"Stochastic Optimizer: Maximum iterations ({max_iter}) "
             "reached and the optimization hasn't converged yet.",

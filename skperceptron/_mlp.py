@@ -206,7 +206,7 @@ class _BaseDeepMLP(
             # scikit-learn validates partial_fit's parameters on the first call
             # only; a set_params between calls would otherwise crash deep inside
             self._validate_params()
-            if self.early_stopping:
+            if self.early_stopping and self.solver != "lbfgs":
                 raise ValueError("partial_fit does not support early_stopping=True")
         hidden_sizes = self._hidden_layer_sizes()
         first_pass = not hasattr(self, "coefs_") or not (self.warm_start or incremental)
@@ -1033,10 +1033,13 @@ class DeepMLPRegressor(RegressorMixin, _BaseDeepMLP):
         check_is_fitted(self)
         return self._predict(X)
 
-    @available_if(_stochastic_solver)
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, sample_weight=None):
         """Update the model with one epoch over ``(X, y)``.
+
+        With ``solver="lbfgs"``, as scikit-learn's ``MLPRegressor`` allows,
+        each call instead runs L-BFGS from the current weights for up to
+        ``max_iter`` iterations (``early_stopping`` does not apply).
 
         Parameters
         ----------

@@ -243,7 +243,9 @@ def test_predict_before_fit(estimator, method):
         getattr(clone(estimator), method)(*args)
 
 
-@pytest.mark.parametrize("estimator", _having("solver"), ids=_id)
+@pytest.mark.parametrize(
+    "estimator", [e for e in _having("solver") if is_classifier(e)], ids=_id
+)
 def test_partial_fit_needs_a_stochastic_solver(estimator):
     """``available_if`` hides the method; the reason is the chained cause."""
     lbfgs = clone(estimator).set_params(solver="lbfgs")

@@ -389,10 +389,12 @@ def test_regressor_partial_fit(solver, regression):
 
 
 @pytest.mark.parametrize("estimator_class", ESTIMATORS)
-def test_partial_fit_only_for_stochastic_solvers(estimator_class):
+def test_partial_fit_for_lbfgs_only_in_the_regressor(estimator_class):
+    """As scikit-learn's MLPClassifier and MLPRegressor."""
     assert hasattr(estimator_class(solver="sgd"), "partial_fit")
     assert hasattr(estimator_class(solver="adam"), "partial_fit")
-    assert not hasattr(estimator_class(solver="lbfgs"), "partial_fit")
+    is_regressor = estimator_class is DeepMLPRegressor
+    assert hasattr(estimator_class(solver="lbfgs"), "partial_fit") == is_regressor
 
 
 @pytest.mark.parametrize("estimator_class", ESTIMATORS)

@@ -309,3 +309,40 @@ def test_perceptron_partial_fit_refusals_use_scikit_learns_words():
                 estimator.partial_fit(X_IRIS, Y_IRIS, classes=[0, 1, 2])
             messages.append(str(raised.value))
         assert messages[0] == messages[1]
+
+
+# -- the regressor's partial_fit with L-BFGS ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        dict(hidden_layer_sizes=(5,), max_iter=3),
+        dict(hidden_layer_sizes=(), max_iter=1, early_stopping=True),
+        dict(hidden_layer_sizes=(4, 3), max_iter=5, alpha=0.1),
+    ],
+)
+def test_regressor_partial_fit_with_lbfgs_runs_lbfgs_as_scikit_learn(params):
+    """MLPRegressor(solver='lbfgs') has partial_fit (MLPClassifier has not):
+    each call is an L-BFGS run from the current weights, warning as a fit does,
+    and early_stopping does not apply."""
+    rng = np.random.RandomState(0)
+    X, y = rng.randn(60, 4), rng.randn(60)
+    fitted = []
+    for estimator in (
+        MLPRegressor(solver="lbfgs", random_state=0, **params),
+        DeepMLPRegressor(solver="lbfgs", random_state=0, **params),
+    ):
+        assert hasattr(estimator, "partial_fit")
+        for rows, weights in [(slice(None), None), (slice(30), np.arange(30.0))]:
+            with pytest.warns(ConvergenceWarning, match="lbfgs failed to converge"):
+                estimator.partial_fit(X[rows], y[rows], sample_weight=weights)
+        fitted.append(estimator)
+    theirs, ours = fitted
+    assert ours.n_iter_ == theirs.n_iter_ == params["max_iter"]
+    assert ours.t_ == theirs.t_
+    assert ours.loss_ == pytest.approx(theirs.loss_, rel=1e-9)
+    for mine, expected in zip(
+        ours.coefs_ + ours.intercepts_, theirs.coefs_ + theirs.intercepts_
+    ):
+        assert_allclose(mine, expected, rtol=1e-9, atol=1e-12)
