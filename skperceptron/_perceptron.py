@@ -431,14 +431,17 @@ class PerceptronClassifier(
     def _build_network(self, coef, intercept, dtype):
         """A one-layer network starting from ``coef`` (n_outputs, n_features)."""
         n_outputs, n_features = coef.shape
+        alpha, l1_ratio = _shrink_capped_at_zero(
+            self.penalty, self.alpha, self.l1_ratio, self.eta0
+        )
         network = Network(
             [n_features, n_outputs],
             "identity",
             self._loss_name(),
             dtype,
             penalty=self.penalty,
-            alpha=self.alpha,
-            l1_ratio=self.l1_ratio,
+            alpha=alpha,
+            l1_ratio=l1_ratio,
             penalty_per_weight_sum=False,
             weights_per_batch=False,
             fit_intercept=self.fit_intercept,
@@ -679,6 +682,22 @@ class PerceptronClassifier(
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         return tags
+
+
+def _shrink_capped_at_zero(penalty, alpha, l1_ratio, eta0):
+    """``alpha`` and ``l1_ratio`` whose L2 shrink per step stops at zero.
+
+    A step at rate ``eta0`` multiplies the weights by ``1 - eta0 * alpha_L2``
+    (``alpha_L2 = alpha * (1 - l1_ratio)``); scikit-learn's per-sample rule
+    caps that factor at 0, where plain gradient steps would flip the weights'
+    sign and grow them without bound. Capping ``alpha_L2`` at ``1 / eta0``
+    does the same for mini-batch steps; the L1 part is kept.
+    """
+    l2_share = {"l2": 1.0, "elasticnet": 1.0 - l1_ratio}.get(penalty, 0.0)
+    if alpha * l2_share * eta0 <= 1.0:
+        return alpha, l1_ratio
+    alpha_l1, alpha_l2 = alpha * (1.0 - l2_share), 1.0 / eta0
+    return alpha_l1 + alpha_l2, alpha_l1 / (alpha_l1 + alpha_l2)
 
 
 def _accuracy_validation(X_val, Y_val, w_val, decode):

@@ -888,3 +888,32 @@ def test_quality_against_sklearn(quality_table, name):
 def test_separable_case_is_separable():
     X, y = QUALITY_CASES["separable"]()
     assert _is_one_vs_rest_separable(X, y)
+
+
+@pytest.mark.parametrize("penalty", ["l2", "elasticnet"])
+def test_minibatch_l2_shrink_stops_at_zero_as_the_per_sample_rule(penalty):
+    """eta0 * alpha > 1: scikit-learn's rule caps each step's shrink factor at 0;
+    mini-batch steps do too, instead of flipping and growing the weights."""
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((300, 3))
+    y = (X[:, 0] > 0).astype(int)
+    params = dict(penalty=penalty, alpha=10.0, eta0=1e6, max_iter=20, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf = PerceptronClassifier(batch_size=16, **params).fit(X, y)
+    # zeroed by the shrink, each step leaves at most one batch's update
+    bound = params["eta0"] * np.abs(X).sum(axis=1).max()
+    assert np.abs(clf.coef_).max() <= bound
+    if penalty == "l2":  # elastic net's L1 steps of 1.5e6 still overshoot zero
+        assert clf.score(X, y) > 0.6
+
+
+@pytest.mark.parametrize("penalty, l1_ratio", [("l2", 0.15), ("elasticnet", 0.3)])
+def test_capped_shrink_keeps_the_l1_part(penalty, l1_ratio):
+    from skperceptron._perceptron import _shrink_capped_at_zero
+
+    alpha, ratio = _shrink_capped_at_zero(penalty, 10.0, l1_ratio, 1e3)
+    l1_share = l1_ratio if penalty == "elasticnet" else 0.0
+    assert alpha * ratio == pytest.approx(10.0 * l1_share)
+    assert 1.0 - 1e3 * alpha * (1.0 - ratio) == pytest.approx(0.0, abs=1e-12)
+    assert _shrink_capped_at_zero(penalty, 1e-4, l1_ratio, 1.0) == (1e-4, l1_ratio)
