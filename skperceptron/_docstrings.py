@@ -208,8 +208,10 @@ loss_ : float
     best_epoch_ : int or None
         1-based epoch of the best monitored value (validation metric with
         early stopping, training loss otherwise); its weights are kept with
-        early stopping. Defined only for the stochastic solvers ('lbfgs'
-        records no epochs).
+        early stopping, except that a ``warm_start`` fit in which no epoch
+        beats the best so far keeps its last epoch's weights, as
+        scikit-learn's does. Defined only for the stochastic solvers
+        ('lbfgs' records no epochs).
 
     t_ : int
         Number of training samples seen by the stochastic solver.

@@ -64,16 +64,18 @@ class TrainingRecordMixin:
     def _monitor(self, network):
         """Progress monitor resuming the counts of earlier warm or partial fits.
 
-        With early stopping it starts from the best weights so far (the
-        initial ones on a fresh start, or a model converted from
-        scikit-learn), restored if no epoch of this run beats them.
+        With early stopping, a fresh start snapshots the initial weights. After
+        an early-stopping fit, scikit-learn's best weights *are* the fitted
+        weights (one set of arrays, which the next warm-start fit updates in
+        place), so a warm-start run that never beats the best score so far
+        ends with its last epoch's weights; the live parameters stand for the
+        best ones here until an epoch beats that score.
         """
         metric = self._monitored_metric()
         best_params = None
         if self.early_stopping:
-            best_params = getattr(self, "_best_params", None)
-            if best_params is None:
-                best_params = network.params.copy()
+            resumed = getattr(self, "_best_params", None) is not None
+            best_params = network.params if resumed else network.params.copy()
         return NoImprovement(
             self.tol,
             self.n_iter_no_change,

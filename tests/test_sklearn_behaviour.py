@@ -346,3 +346,44 @@ def test_regressor_partial_fit_with_lbfgs_runs_lbfgs_as_scikit_learn(params):
         ours.coefs_ + ours.intercepts_, theirs.coefs_ + theirs.intercepts_
     ):
         assert_allclose(mine, expected, rtol=1e-9, atol=1e-12)
+
+
+# -- warm starts with early stopping --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "random_state, learning_rate_init, beats_the_best",
+    [(0, 0.1, False), (2, 0.1, True), (5, 1.0, True)],
+)
+def test_warm_start_with_early_stopping_keeps_scikit_learns_weights(
+    random_state, learning_rate_init, beats_the_best
+):
+    """MLPClassifier's fitted weights are its best weights (the same arrays), so
+    a warm-start fit that never beats the best score keeps its last epoch's
+    weights, and one that does restores its own best epoch's."""
+    params = dict(
+        hidden_layer_sizes=(5,),
+        early_stopping=True,
+        warm_start=True,
+        max_iter=20,
+        n_iter_no_change=2,
+        learning_rate_init=learning_rate_init,
+        random_state=random_state,
+    )
+    fitted = []
+    for estimator in (MLPClassifier(**params), DeepMLPClassifier(**params)):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            estimator.fit(X_IRIS, Y_IRIS)
+            first_best, n_first = estimator.best_validation_score_, estimator.n_iter_
+            estimator.fit(X_IRIS, Y_IRIS)
+        fitted.append(estimator)
+    theirs, ours = fitted
+    second_fit_scores = theirs.validation_scores_[n_first:]
+    assert (max(second_fit_scores) > first_best + theirs.tol) == beats_the_best
+    assert ours.validation_scores_ == pytest.approx(theirs.validation_scores_)
+    assert ours.best_validation_score_ == pytest.approx(theirs.best_validation_score_)
+    for mine, expected in zip(
+        ours.coefs_ + ours.intercepts_, theirs.coefs_ + theirs.intercepts_
+    ):
+        assert_allclose(mine, expected, rtol=1e-9, atol=1e-12)
