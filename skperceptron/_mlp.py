@@ -206,12 +206,13 @@ class _BaseDeepMLP(
             # scikit-learn validates partial_fit's parameters on the first call
             # only; a set_params between calls would otherwise crash deep inside
             self._validate_params()
-            if self.early_stopping and self.solver != "lbfgs":
-                raise ValueError("partial_fit does not support early_stopping=True")
         hidden_sizes = self._hidden_layer_sizes()
         first_pass = not hasattr(self, "coefs_") or not (self.warm_start or incremental)
         X, Y = self._validate_input(X, y, incremental, reset=first_pass)
         sample_weight = self._sample_weight(sample_weight, X, Y, incremental)
+        if incremental and self.early_stopping and self.solver != "lbfgs":
+            # after the data checks, whose errors come first in scikit-learn
+            raise ValueError("partial_fit does not support early_stopping=True")
         validation_data = self._validate_validation_data(Y, *validation_data)
         rng = check_random_state(self.random_state)
         if first_pass:
