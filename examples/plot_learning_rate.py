@@ -201,24 +201,32 @@ fig.savefig(FIGURES / "plot_learning_rate_grid.png")
 # \rVert^2` (``alpha=1e-4`` by default, :math:`n` samples per batch), which
 # grows with the square of the weights: the loss recorded after each epoch
 # is no longer the capped data term but this penalty, astronomically large.
-# A step later the weights overflow and ``fit`` stops at once. Since some
-# epochs were finite, it returns as scikit-learn's MLP does: the network keeps
-# the weights of the last finite epoch, ``loss_curve_`` ends with ``nan`` for
-# the epoch that diverged, and a ``DivergenceWarning`` (a
-# ``ConvergenceWarning``) says which settings to change. (NumPy reports the
-# overflow itself as a ``RuntimeWarning``, which we silence.)
-runaway = make_network(
-    learning_rate_init=1e8, batch_size=64, max_iter=n_epochs
-)
-with warnings.catch_warnings(record=True) as caught:
-    warnings.simplefilter("always")
-    with np.errstate(over="ignore", invalid="ignore"):
-        runaway.fit(X, y)
+# A step later the weights overflow and ``fit`` stops at once. What follows
+# is scikit-learn's outcome. Without early stopping, scikit-learn's MLP would
+# end with non-finite weights and raise a ``ValueError``; so does ``fit``
+# here, keeping the weights it started from. With early stopping there is a
+# best validation epoch to go back to: ``fit`` returns with its weights,
+# ``validation_scores_`` ends with ``nan`` for the epoch that diverged, and a
+# ``DivergenceWarning`` (a ``ConvergenceWarning``) says which settings to
+# change. (NumPy reports the overflow itself as a ``RuntimeWarning``, which we
+# silence.)
 print("learning rate 1e8:")
+runaway = make_network(learning_rate_init=1e8, batch_size=64, max_iter=n_epochs)
+with np.errstate(over="ignore", invalid="ignore"):
+    try:
+        runaway.fit(X, y)
+    except ValueError as error:
+        sentence = str(error).split(" Training")[0]  # scikit-learn's words
+        print(f"  without early stopping, {type(error).__name__}: {sentence}")
+    runaway.set_params(early_stopping=True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        runaway.fit(X, y)
 for warning in caught:
-    print(f"  {type(warning.message).__name__}: {str(warning.message).split(';')[0]}")
-recorded = ", ".join(f"{loss:.1e}" for loss in runaway.loss_curve_)
-print(f"  loss_curve_: [{recorded}]")
+    message = str(warning.message).split(";")[0]
+    print(f"  with early stopping, {type(warning.message).__name__}: {message}")
+recorded = ", ".join(f"{score:.2f}" for score in runaway.validation_scores_)
+print(f"  validation_scores_: [{recorded}]")
 largest = max(np.abs(W).max() for W in runaway.coefs_)
 print(f"  largest kept weight: {largest:.1e} (finite)")
 

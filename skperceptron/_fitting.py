@@ -37,11 +37,11 @@ class TrainingDivergedError(ValueError):
 
 
 class DivergenceWarning(ConvergenceWarning):
-    """Warned when the loss became non-finite after at least one finite epoch.
+    """Warned when an early-stopping fit diverged after finite epochs.
 
     Training stopped at once; the estimator keeps the weights of the best
-    validation epoch (early stopping) or of the last finite epoch, and the
-    diverged epoch is recorded with a nan loss (and a nan validation score).
+    validation epoch, and the diverged epoch is recorded with a nan loss and
+    a nan validation score.
     """
 
 

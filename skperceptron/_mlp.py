@@ -286,22 +286,19 @@ class _BaseDeepMLP(
     def _settle_outcome(self, network, result, start_params, X, incremental):
         """Warn or raise as the fit ended; never keep non-finite training outputs.
 
-        A fit that diverged after finite epochs keeps their weights, records
-        the diverged epoch as nan and warns; one that diverged before, or
-        whose weights give non-finite outputs on the training data, goes back
-        to where it started and raises scikit-learn's ``ValueError``.
+        As scikit-learn's: an early-stopping fit that diverged after finite
+        epochs keeps the best validation epoch's weights, records the diverged
+        epoch as nan and warns; any other diverged fit (scikit-learn's would
+        end with non-finite weights), or one whose weights give non-finite
+        outputs on the training data, goes back to where it started and
+        raises scikit-learn's ``ValueError``.
         """
         finite = network.is_finite_on(X)
-        stochastic = self.solver != "lbfgs"
         advice = divergence_advice(self.solver, self.learning_rate_init)
-        if result.diverged and finite and stochastic and result.n_iter > 0:
+        best_kept = self.early_stopping and self.solver != "lbfgs"
+        if result.diverged and finite and best_kept and result.n_iter > 0:
             self._record_diverged_epoch()
-            kept = (
-                "the best validation epoch"
-                if self.early_stopping
-                else f"the last finite epoch ({result.n_iter} of this fit)"
-            )
-            warn_diverged(result.message, kept, advice)
+            warn_diverged(result.message, "the best validation epoch", advice)
             return
         if result.diverged or not finite:
             network.params[...] = start_params

@@ -21,6 +21,7 @@ from sklearn.datasets import (
 )
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
+from sklearn.neural_network import MLPRegressor
 from sklearn.preprocessing import StandardScaler
 
 from skperceptron import DeepMLPClassifier, DeepMLPRegressor
@@ -532,32 +533,46 @@ def test_divergence_in_the_first_epoch_raises_scikit_learns_error(regression):
 
 
 @pytest.mark.filterwarnings("error::RuntimeWarning")
-@pytest.mark.parametrize("early_stopping", [False, True])
-def test_later_divergence_keeps_finite_weights_records_nan_and_warns(
-    regression, early_stopping
-):
+def test_later_divergence_keeps_the_best_weights_records_nan_and_warns(regression):
+    """With early stopping scikit-learn keeps the best validation weights."""
     X, y = regression
-    params = dict(solver="sgd", max_iter=50, early_stopping=early_stopping, **SMALL)
+    params = dict(solver="sgd", max_iter=50, early_stopping=True, **SMALL)
     reg = DeepMLPRegressor(learning_rate_init=0.1, **params)
     X = X * 10  # unscaled inputs: a few finite epochs, then overflow
     with pytest.warns(DivergenceWarning, match="non-finite in epoch") as record:
         reg.fit(X, y)
-    n_finite = reg.n_iter_ - 1
-    assert n_finite > 0 and np.isnan(reg.loss_curve_[-1])
+    assert reg.n_iter_ > 1 and np.isnan(reg.loss_curve_[-1])
     assert np.isfinite(reg.loss_curve_[:-1]).all()
     assert np.isfinite(reg.predict(X)).all()
-    if early_stopping:
-        kept = "best validation epoch"
-        assert np.isnan(reg.validation_scores_[-1])
-        assert isinstance(reg.validation_scores_[-1], float)
-        assert len(reg.validation_scores_) == reg.n_iter_
-    else:
-        kept = f"last finite epoch ({n_finite} of this fit)"
-        replay = DeepMLPRegressor(learning_rate_init=0.1, **params)
-        with pytest.warns(ConvergenceWarning):
-            replay.set_params(max_iter=n_finite).fit(X, y)
-        _assert_same_weights(reg, replay)
-    assert kept in str(record[0].message)
+    assert np.isnan(reg.validation_scores_[-1])
+    assert isinstance(reg.validation_scores_[-1], float)
+    assert len(reg.validation_scores_) == reg.n_iter_
+    assert "best validation epoch" in str(record[0].message)
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+def test_later_divergence_without_early_stopping_raises_as_scikit_learn(regression):
+    """scikit-learn's weights end non-finite and its fit raises; ours stops at
+    once, raises the same error and keeps the weights the fit started from."""
+    X, y = regression
+    params = dict(solver="sgd", max_iter=50, learning_rate_init=0.1, **SMALL)
+    X = X * 10  # unscaled inputs: a few finite epochs, then overflow
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        with pytest.raises(ValueError, match=f"^{re.escape(NON_FINITE_WEIGHTS)}"):
+            MLPRegressor(**params).fit(X, y)
+    reg = DeepMLPRegressor(**params)
+    with pytest.raises(ValueError, match=f"^{re.escape(NON_FINITE_WEIGHTS)}"):
+        reg.fit(X, y)
+    assert np.isfinite(reg.predict(X)).all()
+    # a warm start that diverges later puts back the weights it started from
+    with pytest.warns(ConvergenceWarning):
+        reg = DeepMLPRegressor(**{**params, "max_iter": 2}, warm_start=True).fit(X, y)
+    started_from = [W.copy() for W in _all_weights(reg)]
+    with pytest.raises(ValueError, match=f"^{re.escape(NON_FINITE_WEIGHTS)}"):
+        reg.set_params(max_iter=50).fit(X, y)
+    for W, W_start in zip(_all_weights(reg), started_from):
+        assert_array_equal(W, W_start)
 
 
 def test_interrupted_fit_keeps_the_last_completed_epoch(regression, monkeypatch):

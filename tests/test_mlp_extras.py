@@ -19,7 +19,6 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.preprocessing import StandardScaler
 
 from skperceptron import DeepMLPClassifier, DeepMLPRegressor
-from skperceptron._fitting import DivergenceWarning
 
 NEW_ACTIVATIONS = ["leaky_relu", "elu", "gelu", "softplus", "silu"]
 
@@ -265,7 +264,7 @@ def test_clipping_keeps_a_diverging_fit_finite():
         max_iter=20,
         random_state=0,
     )
-    with pytest.warns(DivergenceWarning, match="Training diverged"):
+    with pytest.raises(ValueError, match="Training diverged"):
         DeepMLPRegressor(**params).fit(X, y)
     clipped = DeepMLPRegressor(max_grad_norm=1.0, **params).fit(X, y)
     assert np.isfinite(clipped.loss_curve_).all()
