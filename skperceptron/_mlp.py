@@ -221,6 +221,10 @@ class _BaseDeepMLP(
             layer_units = [X.shape[1], *hidden_sizes, Y.shape[1]]
             network = self._network(layer_units, X.dtype, first_pass=False)
         self.coefs_, self.intercepts_ = network.coefs, network.intercepts
+        if self.solver == "lbfgs" and X.dtype != np.float64:
+            network, X, Y, sample_weight = self._in_float64(
+                network, X, Y, sample_weight
+            )
         start_params = network.params.copy()  # put back if the fit diverges early
         result, monitor = self._train(
             network, X, Y, sample_weight, rng, incremental, validation_data
@@ -228,6 +232,21 @@ class _BaseDeepMLP(
         self._store_result(result, monitor)
         self._settle_outcome(network, result, start_params, X, incremental)
         return self
+
+    def _in_float64(self, network, X, Y, sample_weight):
+        """The network, data and weights of an L-BFGS fit, in float64.
+
+        scikit-learn's L-BFGS optimises float64 parameters whatever the dtype
+        of ``X`` (starting from weights drawn in that dtype), so its weights
+        and predictions come out in float64; so do ours.
+        """
+        network = self._network(network.layer_units, np.float64, first_pass=False)
+        self.coefs_, self.intercepts_ = network.coefs, network.intercepts
+        if Y.dtype.kind == "f":
+            Y = Y.astype(np.float64)
+        if sample_weight is not None:
+            sample_weight = sample_weight.astype(np.float64)
+        return network, X.astype(np.float64), Y, sample_weight
 
     def _train(self, network, X, Y, sample_weight, rng, incremental, validation_data):
         """Train by L-BFGS or by mini-batches; return the result and the monitor."""
@@ -1004,7 +1023,9 @@ class DeepMLPRegressor(RegressorMixin, _BaseDeepMLP):
         if self.loss == "poisson" and np.any(y < 0):
             raise ValueError("loss='poisson' requires non-negative targets y.")
         Y = y.reshape(-1, 1) if y.ndim == 1 else y
-        return X, Y.astype(X.dtype, copy=False)
+        # L-BFGS runs in float64 (see _in_float64), on scikit-learn's unrounded y
+        Y_dtype = np.float64 if self.solver == "lbfgs" else X.dtype
+        return X, Y.astype(Y_dtype, copy=False)
 
     def _decode_targets(self, Y):
         return Y.ravel() if Y.shape[1] == 1 else Y

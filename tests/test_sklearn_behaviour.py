@@ -387,3 +387,30 @@ def test_warm_start_with_early_stopping_keeps_scikit_learns_weights(
         ours.coefs_ + ours.intercepts_, theirs.coefs_ + theirs.intercepts_
     ):
         assert_allclose(mine, expected, rtol=1e-9, atol=1e-12)
+
+
+# -- float32 inputs with L-BFGS --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "ours, theirs",
+    [(DeepMLPClassifier, MLPClassifier), (DeepMLPRegressor, MLPRegressor)],
+    ids=["classifier", "regressor"],
+)
+def test_lbfgs_on_float32_inputs_ends_in_float64_as_scikit_learn(ours, theirs):
+    """SciPy's L-BFGS-B returns a float64 optimum, which scikit-learn keeps as
+    its weights, so its predictions are float64 too."""
+    X = X_IRIS.astype(np.float32)
+    y = Y_IRIS if ours is DeepMLPClassifier else X_IRIS[:, 0].astype(np.float64)
+    params = dict(solver="lbfgs", hidden_layer_sizes=(6,), max_iter=3, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        fitted = [estimator(**params).fit(X, y) for estimator in (theirs, ours)]
+    for mine, expected in zip(
+        fitted[1].coefs_ + fitted[1].intercepts_,
+        fitted[0].coefs_ + fitted[0].intercepts_,
+    ):
+        assert mine.dtype == expected.dtype == np.float64
+        # scikit-learn evaluates the loss in float32 on the way; we in float64
+        assert_allclose(mine, expected, rtol=1e-5, atol=1e-6)
+    assert fitted[1].predict(X).dtype == fitted[0].predict(X).dtype
