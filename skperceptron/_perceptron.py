@@ -548,11 +548,15 @@ class PerceptronClassifier(
         """Fitted attributes from each problem's ``(coef, intercept)`` and result.
 
         ``t_`` counts every sample of the longest problem, held-out ones
-        included, as scikit-learn's does.
+        included, as scikit-learn's does. As there, the step neuron's binary
+        intercept stays float64 whatever the dtype of ``X`` (and so do its
+        decision scores).
         """
         coefs, intercepts = zip(*weights)
         self.coef_ = np.vstack(coefs).astype(dtype, copy=False)
-        self.intercept_ = np.hstack(intercepts).astype(dtype, copy=False)
+        binary_step = len(intercepts) == 1 and self.activation == "step"
+        intercept_dtype = np.float64 if binary_step else dtype
+        self.intercept_ = np.hstack(intercepts).astype(intercept_dtype, copy=False)
         self.n_iter_ = max(result.n_iter for result in results)
         self.t_ += self.n_iter_ * n_samples
         self.loss_curve_.extend(summed_curves([r.loss_curve for r in results]))

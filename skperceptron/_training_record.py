@@ -88,16 +88,17 @@ class TrainingRecordMixin:
     def _store_result(self, result, monitor):
         """Extend the record with a run's result (``monitor`` None for L-BFGS)."""
         self.n_iter_ = result.n_iter
-        self.loss_ = result.loss
+        self.loss_ = np.float64(result.loss)  # NumPy floats, as scikit-learn's
         if monitor is None:
             return
         self.t_ = result.n_samples_seen
-        self.loss_curve_.extend(result.loss_curve)
+        self.loss_curve_.extend(map(np.float64, result.loss_curve))
         history = self.__dict__.setdefault("history_", {})  # set by hand: none yet
         for key, values in result.history.items():
             history.setdefault(key, []).extend(values)
         self._no_improvement_count = monitor.count
-        setattr(self, _BEST_OF_METRIC[monitor.metric], monitor.best)
+        best = np.float64(monitor.best) if monitor.metric == "loss" else monitor.best
+        setattr(self, _BEST_OF_METRIC[monitor.metric], best)
         self.best_epoch_ = self._best_epoch()
         if self.early_stopping:
             self.validation_scores_.extend(result.validation_scores)
@@ -107,7 +108,7 @@ class TrainingRecordMixin:
     def _record_diverged_epoch(self):
         """Count the epoch that diverged, with nan for its loss and scores."""
         self.n_iter_ += 1
-        self.loss_curve_.append(np.nan)
+        self.loss_curve_.append(np.float64(np.nan))
         for values in self.history_.values():
             values.append(np.nan)
         if self.early_stopping:

@@ -414,3 +414,20 @@ def test_lbfgs_on_float32_inputs_ends_in_float64_as_scikit_learn(ours, theirs):
         # scikit-learn evaluates the loss in float32 on the way; we in float64
         assert_allclose(mine, expected, rtol=1e-5, atol=1e-6)
     assert fitted[1].predict(X).dtype == fitted[0].predict(X).dtype
+
+
+def test_binary_perceptron_keeps_a_float64_intercept_as_scikit_learn():
+    """Perceptron on float32 data: float32 coef_, but a binary problem's
+    intercept (and so the decision scores) in float64; multiclass all float32."""
+    from sklearn.linear_model import Perceptron
+
+    X = X_IRIS.astype(np.float32)
+    for y in (Y_IRIS == 0, Y_IRIS):
+        fitted = [
+            estimator.fit(X, y) for estimator in (Perceptron(), PerceptronClassifier())
+        ]
+        for attribute in ("coef_", "intercept_"):
+            dtypes = {getattr(estimator, attribute).dtype for estimator in fitted}
+            assert len(dtypes) == 1, attribute
+        dtypes = {estimator.decision_function(X).dtype for estimator in fitted}
+        assert len(dtypes) == 1
