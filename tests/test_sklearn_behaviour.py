@@ -431,3 +431,17 @@ def test_binary_perceptron_keeps_a_float64_intercept_as_scikit_learn():
             assert len(dtypes) == 1, attribute
         dtypes = {estimator.decision_function(X).dtype for estimator in fitted}
         assert len(dtypes) == 1
+
+
+@pytest.mark.parametrize("solver", ["adam", "lbfgs"])
+def test_losses_are_numpy_floats_as_scikit_learns(solver):
+    params = dict(solver=solver, hidden_layer_sizes=(4,), max_iter=3, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        theirs = MLPClassifier(**params).fit(X_IRIS, Y_IRIS)
+        ours = DeepMLPClassifier(**params).fit(X_IRIS, Y_IRIS)
+    assert type(ours.loss_) is type(theirs.loss_) is np.float64
+    if solver == "adam":
+        assert type(ours.best_loss_) is type(theirs.best_loss_) is np.float64
+        assert {type(v) for v in ours.loss_curve_} == {np.float64}
+        assert {type(v) for v in theirs.loss_curve_} == {np.float64}
