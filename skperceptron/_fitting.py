@@ -269,9 +269,11 @@ def split_validation(X, Y, sample_weight, rng, validation_fraction, stratify):
             f"{error} (early stopping holds out a part {held_out}). {remedy}"
         ) from None
     X_train, X_val, Y_train, Y_val = parts[:4]
-    if X_val.shape[0] < 2:
+    if X_val.shape[0] < 2:  # scikit-learn's sentence first, then ours
         raise ValueError(
-            f"The validation set is too small ({X_val.shape[0]} {held_out}). {remedy}"
+            "The validation set is too small. Increase 'validation_fraction' or "
+            f"the size of your dataset. It holds {X_val.shape[0]} {held_out}; "
+            "early_stopping=False needs no validation set."
         )
     w_train, w_val = parts[4:] if sample_weight is not None else (None, None)
     _check_split_weights(w_train, "training")

@@ -60,10 +60,10 @@ def _validation_mask(validation_fraction, random_state, y, sample_weight):
     )
     try:
         train, held_out = next(splitter.split(np.zeros((len(y), 1)), y))
-    except ValueError as error:  # the splitter names its own test_size
+    except ValueError as error:  # scikit-learn's words first, then ours
         raise ValueError(
-            f"validation_fraction={validation_fraction} cannot hold out "
-            f"a stratified validation set from {len(y)} samples: {error}. Change "
+            f"{error} (early stopping holds out a stratified validation_fraction="
+            f"{validation_fraction} of {len(y)} samples). Change "
             "validation_fraction, add samples or set early_stopping=False."
         ) from error
     if not np.any(sample_weight[held_out] > 0):

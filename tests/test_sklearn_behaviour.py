@@ -445,3 +445,30 @@ def test_losses_are_numpy_floats_as_scikit_learns(solver):
         assert type(ours.best_loss_) is type(theirs.best_loss_) is np.float64
         assert {type(v) for v in ours.loss_curve_} == {np.float64}
         assert {type(v) for v in theirs.loss_curve_} == {np.float64}
+
+
+def _refusals(estimators, X, y):
+    messages = []
+    for estimator in estimators:
+        with pytest.raises(ValueError) as raised:
+            estimator.fit(X, y)
+        messages.append(str(raised.value))
+    return messages
+
+
+@pytest.mark.parametrize("n_samples", [3, 8])
+def test_a_too_small_validation_split_is_refused_in_scikit_learns_words(n_samples):
+    """Ours add the sizes and the way out after scikit-learn's own message."""
+    from sklearn.linear_model import Perceptron
+
+    X, y = X_IRIS[45 : 45 + n_samples], Y_IRIS[45 : 45 + n_samples]
+    params = dict(early_stopping=True, validation_fraction=0.1)
+    pairs = [
+        (MLPClassifier(**params), DeepMLPClassifier(**params)),
+        (MLPRegressor(**params), DeepMLPRegressor(**params)),
+        (Perceptron(**params), PerceptronClassifier(**params)),
+    ]
+    for pair in pairs:
+        target = y.astype(float) if isinstance(pair[0], MLPRegressor) else y
+        expected, message = _refusals(pair, X, target)
+        assert message.startswith(expected)
