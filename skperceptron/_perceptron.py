@@ -450,9 +450,18 @@ class PerceptronClassifier(
         return network
 
     def _fit(
-        self, X, y, sample_weight, incremental, coef_init=None, intercept_init=None
+        self,
+        X,
+        y,
+        sample_weight,
+        incremental,
+        coef_init=None,
+        intercept_init=None,
+        classes=None,
     ):
         first_pass = not hasattr(self, "coef_") or not (self.warm_start or incremental)
+        if incremental and not hasattr(self, "classes_"):
+            first_pass = True
         X, y = validate_data(
             self,
             X,
@@ -462,6 +471,8 @@ class PerceptronClassifier(
             reset=first_pass,
         )
         check_classification_targets(y)
+        if incremental:  # after the data checks, as in scikit-learn
+            self._first_partial_fit(classes)
         coef, intercept = self._start(
             X, y, first_pass, incremental, coef_init, intercept_init
         )
@@ -630,15 +641,20 @@ class PerceptronClassifier(
                 "class frequency distributions. Pass the resulting weights as the "
                 "class_weight parameter."
             )
-        if _check_partial_fit_first_call(self, classes):
-            self.__dict__.pop("coef_", None)
-            if len(self.classes_) < 2:
-                del self.classes_
-                raise ValueError(
-                    "The number of classes has to be greater than one; got "
-                    f"{len(classes)} class in `classes`."
-                )
-        return self._fit(X, y, sample_weight, True)
+        return self._fit(X, y, sample_weight, True, classes=classes)
+
+    def _first_partial_fit(self, classes):
+        """Whether this is the first ``partial_fit`` call; then set ``classes_``."""
+        if not _check_partial_fit_first_call(self, classes):
+            return False
+        self.__dict__.pop("coef_", None)
+        if len(self.classes_) < 2:
+            del self.classes_
+            raise ValueError(
+                "The number of classes has to be greater than one; got "
+                f"{len(classes)} class in `classes`."
+            )
+        return True
 
     @available_if(_has_probabilities)
     def predict_proba(self, X):

@@ -472,3 +472,19 @@ def test_a_too_small_validation_split_is_refused_in_scikit_learns_words(n_sample
         target = y.astype(float) if isinstance(pair[0], MLPRegressor) else y
         expected, message = _refusals(pair, X, target)
         assert message.startswith(expected)
+
+
+def test_perceptron_partial_fit_checks_the_data_before_the_classes():
+    """scikit-learn validates X and y before it looks at ``classes``."""
+    from sklearn.exceptions import DataConversionWarning
+    from sklearn.linear_model import Perceptron
+
+    X_nan = X_IRIS.copy()
+    X_nan[0, 0] = np.nan
+    column_y = Y_IRIS.reshape(-1, 1)
+    for estimator in (Perceptron(), PerceptronClassifier()):
+        with pytest.raises(ValueError, match="Input X contains NaN"):
+            estimator.partial_fit(X_nan, Y_IRIS, classes=[0])
+        with pytest.warns(DataConversionWarning):
+            with pytest.raises(ValueError, match="classes must be passed"):
+                estimator.partial_fit(X_IRIS, column_y)
