@@ -19,7 +19,6 @@ BLAS threads are the process's (``OPENBLAS_NUM_THREADS=1`` for one).
 import argparse
 import statistics
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -27,12 +26,13 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the working tree's skperceptron, not an installed one
 
+from bench_ab import N_STEPS, interleaved  # noqa: E402
 from bench_fit import gemm_step  # noqa: E402
 
 from skperceptron._core import OPTIMIZERS, Network  # noqa: E402
 from skperceptron._core.training import run_epoch  # noqa: E402
 
-UNITS, BATCH, N_STEPS, N_ROWS = [100, 256, 256, 10], 256, 100, 100_000
+UNITS, BATCH, N_ROWS = [100, 256, 256, 10], 256, 100_000
 
 
 def step_parts(dtype):
@@ -84,20 +84,6 @@ def step_parts(dtype):
     }
 
 
-def interleaved(cases, samples):
-    """Per-step wall microseconds of each case, in a rotated order."""
-    names, times = list(cases), {name: [] for name in cases}
-    for case in cases.values():
-        case()
-    for sample in range(samples):
-        shift = sample % len(names)
-        for name in names[shift:] + names[:shift]:
-            start = time.perf_counter()
-            cases[name]()
-            times[name].append((time.perf_counter() - start) / N_STEPS * 1e6)
-    return times
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dtype", default="float64", choices=["float64", "float32"])
@@ -107,7 +93,8 @@ def main():
     print(f"| {args.dtype}, per step | minimum us | median us |")
     print("|---|---|---|")
     for name, samples in times.items():
-        print(f"| {name} | {min(samples):.0f} | {statistics.median(samples):.0f} |")
+        wall = [seconds for seconds, _ in samples]  # (wall, CPU) per sample
+        print(f"| {name} | {min(wall):.0f} | {statistics.median(wall):.0f} |")
 
 
 if __name__ == "__main__":

@@ -53,7 +53,7 @@ from ._one_vs_rest import (
     run_in_parallel,
     summed_curves,
 )
-from ._perceptron_start import check_classes, starting_weights
+from ._perceptron_start import check_classes, check_stream_classes, starting_weights
 from ._persistence import VersionedPickleMixin
 
 # activation -> (loss for two classes, loss for more, target labels (neg, pos))
@@ -471,8 +471,10 @@ class PerceptronClassifier(
             reset=first_pass,
         )
         check_classification_targets(y)
-        if incremental:  # after the data checks, as in scikit-learn
-            self._first_partial_fit(classes)
+        if incremental and not hasattr(self, "classes_"):  # after the data checks
+            check_stream_classes(classes)
+        if incremental and _check_partial_fit_first_call(self, classes):
+            self.__dict__.pop("coef_", None)
         coef, intercept = self._start(
             X, y, first_pass, incremental, coef_init, intercept_init
         )
@@ -628,33 +630,12 @@ class PerceptronClassifier(
         # scikit-learn validates partial_fit's parameters on the first call
         # only; a set_params between calls would otherwise go unchecked
         self._validate_params()
-        # scikit-learn's words (its SGD tests match them); they raise on every
-        # call here, not only the first
+        # raised on every call here, not only on the first as in scikit-learn
         if self.early_stopping:
-            raise ValueError("early_stopping should be False with partial_fit")
+            raise ValueError(_NO_EARLY_STOPPING_IN_PARTIAL_FIT)
         if self.class_weight == "balanced":
-            raise ValueError(
-                "class_weight 'balanced' is not supported for partial_fit. In order "
-                "to use 'balanced' weights, use compute_class_weight('balanced', "
-                "classes=classes, y=y). In place of y you can use a large enough "
-                "sample of the full training set target to properly estimate the "
-                "class frequency distributions. Pass the resulting weights as the "
-                "class_weight parameter."
-            )
+            raise ValueError(_NO_BALANCED_IN_PARTIAL_FIT)
         return self._fit(X, y, sample_weight, True, classes=classes)
-
-    def _first_partial_fit(self, classes):
-        """Whether this is the first ``partial_fit`` call; then set ``classes_``."""
-        if not _check_partial_fit_first_call(self, classes):
-            return False
-        self.__dict__.pop("coef_", None)
-        if len(self.classes_) < 2:
-            del self.classes_
-            raise ValueError(
-                "The number of classes has to be greater than one; got "
-                f"{len(classes)} class in `classes`."
-            )
-        return True
 
     @available_if(_has_probabilities)
     def predict_proba(self, X):
@@ -702,6 +683,17 @@ class PerceptronClassifier(
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         return tags
+
+
+# scikit-learn's words for partial_fit's refusals (its SGD tests match them)
+_NO_EARLY_STOPPING_IN_PARTIAL_FIT = "early_stopping should be False with partial_fit"
+_NO_BALANCED_IN_PARTIAL_FIT = (
+    "class_weight 'balanced' is not supported for partial_fit. In order to use "
+    "'balanced' weights, use compute_class_weight('balanced', classes=classes, "
+    "y=y). In place of y you can use a large enough sample of the full training "
+    "set target to properly estimate the class frequency distributions. Pass the "
+    "resulting weights as the class_weight parameter."
+)
 
 
 def _shrink_capped_at_zero(penalty, alpha, l1_ratio, eta0):

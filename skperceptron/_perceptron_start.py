@@ -41,6 +41,18 @@ def check_classes(y, fitted_classes, *, fresh, warm_start):
     return fitted_classes
 
 
+def check_stream_classes(classes):
+    """Refuse a first ``partial_fit`` call's ``classes`` holding fewer than two.
+
+    None passes: scikit-learn's own check then asks for the classes.
+    """
+    if classes is not None and len(np.unique(classes)) < 2:
+        raise ValueError(
+            "The number of classes has to be greater than one; got "
+            f"{len(np.unique(classes))} class in `classes`."
+        )
+
+
 def starting_weights(shape, dtype, fitted=None, coef_init=None, intercept_init=None):
     """``(coef, intercept)`` of ``shape`` (n_outputs, n_features) to start from.
 
