@@ -315,12 +315,15 @@ def warn_if_not_converged(solver, max_iter, result, incremental):
             "or max_fun, or scale the data (e.g. with StandardScaler).",
             ConvergenceWarning,
         )
-    elif solver != "lbfgs" and not incremental and result.n_iter == max_iter:
-        warnings.warn(
-            f"Stochastic Optimizer: Maximum iterations ({max_iter}) "
-            "reached and the optimization hasn't converged yet.",
-            ConvergenceWarning,
-        )
+    # a partial_fit epoch, or one whose plateau stopped the run, ends
+    # scikit-learn's loop before its check of the epoch count
+    elif solver != "lbfgs" and not (incremental or result.converged):
+        if result.n_iter == max_iter:
+            warnings.warn(
+                f"Stochastic Optimizer: Maximum iterations ({max_iter}) "
+                "reached and the optimization hasn't converged yet.",
+                ConvergenceWarning,
+            )
 
 
 def warn_max_iter_reached(max_iter):

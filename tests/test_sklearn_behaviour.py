@@ -488,3 +488,23 @@ def test_perceptron_partial_fit_checks_the_data_before_the_classes():
         with pytest.warns(DataConversionWarning):
             with pytest.raises(ValueError, match="classes must be passed"):
                 estimator.partial_fit(X_IRIS, column_y)
+
+
+def test_no_max_iter_warning_when_the_last_epoch_stops_the_run():
+    """scikit-learn's loop breaks on a plateau before it checks max_iter."""
+    rng = np.random.RandomState(0)
+    X, y = rng.randn(6, 4), np.array([0, 1, 0, 1, 0, 1])
+    params = dict(
+        hidden_layer_sizes=(),
+        early_stopping=True,
+        validation_fraction=0.25,
+        n_iter_no_change=3,
+        max_iter=5,
+        shuffle=False,
+        random_state=0,
+    )
+    for estimator in (MLPClassifier(**params), DeepMLPClassifier(**params)):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", ConvergenceWarning)
+            estimator.fit(X, y)
+        assert estimator.n_iter_ == 5  # stopped by the plateau, on the last epoch
