@@ -25,20 +25,12 @@ PAIRS = {
     "regressor": (MLPRegressor, DeepMLPRegressor),
     "perceptron": (Perceptron, PerceptronClassifier),
 }
-ATTRIBUTES = (
-    "coefs_",
-    "intercepts_",
-    "coef_",
-    "intercept_",
-    "n_iter_",
-    "t_",
-    "loss_",
-    "loss_curve_",
-    "best_loss_",
-    "validation_scores_",
-    "best_validation_score_",
-    "classes_",
-)
+# the fitted attributes scikit-learn sets, weights first
+ATTRIBUTES = [
+    *("coefs_", "intercepts_", "coef_", "intercept_", "classes_"),
+    *("n_iter_", "t_", "loss_", "loss_curve_", "best_loss_"),
+    *("validation_scores_", "best_validation_score_"),
+]
 
 
 def _data(rng, kind):
