@@ -222,9 +222,7 @@ class _BaseDeepMLP(
             network = self._network(layer_units, X.dtype, first_pass=False)
         self.coefs_, self.intercepts_ = network.coefs, network.intercepts
         if self.solver == "lbfgs" and X.dtype != np.float64:
-            network, X, Y, sample_weight = self._in_float64(
-                network, X, Y, sample_weight
-            )
+            network, X, sample_weight = self._in_float64(network, X, sample_weight)
         start_params = network.params.copy()  # put back if the fit diverges early
         result, monitor = self._train(
             network, X, Y, sample_weight, rng, incremental, validation_data
@@ -233,20 +231,20 @@ class _BaseDeepMLP(
         self._settle_outcome(network, result, start_params, X, incremental)
         return self
 
-    def _in_float64(self, network, X, Y, sample_weight):
-        """The network, data and weights of an L-BFGS fit, in float64.
+    def _in_float64(self, network, X, sample_weight):
+        """The network, inputs and sample weights of an L-BFGS fit, in float64.
 
         scikit-learn's L-BFGS optimises float64 parameters whatever the dtype
         of ``X`` (starting from weights drawn in that dtype), so its weights
-        and predictions come out in float64; so do ours.
+        and predictions come out in float64; so do ours. (The targets are
+        float64 already: the regressor keeps them so for L-BFGS, and the
+        classifier's are integers.)
         """
         network = self._network(network.layer_units, np.float64, first_pass=False)
         self.coefs_, self.intercepts_ = network.coefs, network.intercepts
-        if Y.dtype.kind == "f":
-            Y = Y.astype(np.float64)
         if sample_weight is not None:
             sample_weight = sample_weight.astype(np.float64)
-        return network, X.astype(np.float64), Y, sample_weight
+        return network, X.astype(np.float64), sample_weight
 
     def _train(self, network, X, Y, sample_weight, rng, incremental, validation_data):
         """Train by L-BFGS or by mini-batches; return the result and the monitor."""

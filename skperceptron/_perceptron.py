@@ -459,9 +459,10 @@ class PerceptronClassifier(
         intercept_init=None,
         classes=None,
     ):
-        first_pass = not hasattr(self, "coef_") or not (self.warm_start or incremental)
-        if incremental and not hasattr(self, "classes_"):
-            first_pass = True
+        first_call = incremental and not hasattr(self, "classes_")  # of partial_fit
+        first_pass = first_call or not (
+            hasattr(self, "coef_") and (self.warm_start or incremental)
+        )
         X, y = validate_data(
             self,
             X,
@@ -471,10 +472,10 @@ class PerceptronClassifier(
             reset=first_pass,
         )
         check_classification_targets(y)
-        if incremental and not hasattr(self, "classes_"):  # after the data checks
+        if first_call:  # after the data checks, as in scikit-learn
             check_stream_classes(classes)
-        if incremental and _check_partial_fit_first_call(self, classes):
-            self.__dict__.pop("coef_", None)
+        if incremental:  # sets classes_ on the first call, checks them later
+            _check_partial_fit_first_call(self, classes)
         coef, intercept = self._start(
             X, y, first_pass, incremental, coef_init, intercept_init
         )

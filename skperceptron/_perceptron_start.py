@@ -46,10 +46,11 @@ def check_stream_classes(classes):
 
     None passes: scikit-learn's own check then asks for the classes.
     """
-    if classes is not None and len(np.unique(classes)) < 2:
+    n_classes = None if classes is None else len(np.unique(classes))
+    if n_classes is not None and n_classes < 2:
         raise ValueError(
             "The number of classes has to be greater than one; got "
-            f"{len(np.unique(classes))} class in `classes`."
+            f"{n_classes} class in `classes`."
         )
 
 
